@@ -1,0 +1,90 @@
+"""The Python API the CLI stands on: compose a config like the CLI does, run it, get a Result.
+
+    >>> import sim
+    >>> result = sim.simulate(overrides=["days=120", "population.size=800"])
+    >>> result.headline["peak_members"]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from omegaconf import DictConfig, OmegaConf
+
+from .config import Config, build
+from .model import CommunityModel
+from .observe import summarize
+from .outputs import Result, events_frame, members_frame, versions
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+CONF_DIR = PROJECT_DIR / "conf"
+
+
+def _unfreeze(node: DictConfig) -> None:
+    """Frozen dataclasses make read-only nodes; Hydra must merge overrides into them."""
+    OmegaConf.set_readonly(node, None)
+    for key in node:
+        child = node._get_node(key)
+        if isinstance(child, DictConfig):
+            _unfreeze(child)
+        else:
+            child._set_flag("readonly", None)
+
+
+def register() -> None:
+    """Store the typed schema in Hydra's ConfigStore (``defaults: [schema, ...]`` in conf/config.yaml)."""
+    from hydra.core.config_store import ConfigStore
+
+    node = OmegaConf.structured(Config)
+    _unfreeze(node)
+    ConfigStore.instance().store(name="schema", node=node)
+
+
+def compose(scenario: str | None = None, overrides: Sequence[str] = ()) -> DictConfig:
+    """Compose the config exactly as ``commsim`` would (Hydra compose API), without running."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    register()
+    overrides = list(overrides) + ([f"scenario={scenario}"] if scenario else [])
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3", job_name="commsim"):
+        return hydra_compose(config_name="config", overrides=overrides)
+
+
+def to_config(cfg: DictConfig) -> Config:
+    """Validated, frozen Config from a composed tree (the ``hydra`` node, if any, is ignored)."""
+    tree = OmegaConf.to_container(cfg, resolve=True)
+    tree.pop("hydra", None)
+    return build(Config, tree)
+
+
+def run(config: Config, progress: bool = False) -> Result:
+    """Build the model, run ``config.days`` days, and gather its tables and summary."""
+    model = CommunityModel(config)
+    model.run(progress=progress)
+    timeseries = model.recorder.frame()
+    members = members_frame(model)
+    events = events_frame(model.events)
+    summary = {
+        "scenario": {"name": config.scenario.name, "question": config.scenario.question,
+                     "expected": config.scenario.expected, "source": config.scenario.source},
+        "seed": config.seed,
+        "days": config.days,
+        "graph": {"kind": config.graph.kind, "people": model.graph.n,
+                  "ties": int(model.graph.adjacency.nnz // 2)},
+        **summarize(timeseries, members),
+        "versions": versions(),
+    }
+    return Result(config, timeseries, members, events, summary)
+
+
+def simulate(scenario: str | None = None, overrides: Sequence[str] = (), out_dir: str | Path | None = None,
+             progress: bool = False) -> Result:
+    """Compose (scenario + overrides), run, and optionally write the run directory."""
+    result = run(to_config(compose(scenario, overrides)), progress=progress)
+    if out_dir is not None:
+        result.save(out_dir)
+    return result
+
+

@@ -1,0 +1,91 @@
+"""Command line: ``commsim [scenario=NAME] [key=value ...]`` runs one simulation (a Hydra app).
+
+Config errors (unknown key, wrong type, out-of-range value, missing or malformed graph file) are
+reported as one line on stderr with exit status 2, before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from .api import CONF_DIR, compose, register, run, to_config
+from .config import ConfigError
+from .graph import GraphFileError
+
+log = logging.getLogger("commsim")
+
+
+def _one_line(err: BaseException) -> str:
+    """Condense an exception (Hydra's are multi-line) to one line."""
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    keep = [ln for ln in lines if not ln.startswith(("object_type=", "reference_type=", "Set the environment"))]
+    text = "; ".join(keep) or type(err).__name__
+    return text.replace("full_key: ", "key: ")
+
+
+def fail(message: str, code: int = 2) -> None:
+    print(f"commsim: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def check(overrides: list[str]) -> None:
+    """Compose and validate the config the way the run will, failing with one line."""
+    from pathlib import Path
+
+    try:
+        config = to_config(compose(overrides=overrides))
+    except ConfigError as err:
+        fail(str(err))
+    except Exception as err:  # Hydra/OmegaConf composition errors: unknown key, wrong type, bad override
+        fail(_one_line(err) + " (see `commsim --help` and conf/ for valid keys)")
+    if config.graph.kind == "file" and not Path(config.graph.path).is_file():
+        fail(f"graph.path: file not found: {config.graph.path} (give an edge list, .graphml, .gml or .gexf file)")
+
+
+def headline(result, path) -> str:
+    h, g0 = result.headline, next(iter(result.summary["groups"].values()))
+    exits = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in g0["exits_by_reason"].items() if v)
+    life = h["lifetime_days"]
+    life_text = (f"{life} days (then active members stayed below 10 % of their peak)" if life < result.config.days
+                 else f"still active after {result.config.days} days")
+    rows = [
+        ("scenario", f"{result.config.scenario.name} (seed {result.config.seed}, {result.config.days} days, "
+                     f"{h['groups']} group{'s' if h['groups'] > 1 else ''}, {result.summary['graph']['people']} people)"),
+        ("peak members", f"{h['peak_members']} on day {h['peak_day']}"),
+        ("members at end", f"{h['final_members']}"),
+        ("peak active share", f"{100 * h['peak_active_share']:.1f} % (spoke within a week)"),
+        ("lifetime", life_text),
+        ("ever joined / left", f"{h['ever_joined']} / {h['left']}" + (f" ({exits})" if exits else "")),
+        ("run directory", str(path)),
+    ]
+    return "\n".join(f"  {k:<20}{v}" for k, v in rows)
+
+
+def _task(cfg) -> None:
+    from hydra.core.hydra_config import HydraConfig
+
+    try:
+        config = to_config(cfg)
+        out = HydraConfig.get().runtime.output_dir
+        result = run(config, progress=config.output.progress and sys.stderr.isatty())
+        result.save(out)
+    except (ConfigError, GraphFileError) as err:
+        fail(str(err))
+    print(headline(result, out))
+
+
+def main() -> None:
+    """Entry point of ``commsim``: validate first (one-line errors), then hand over to Hydra."""
+    import hydra
+
+    register()
+    args = sys.argv[1:]
+    if not any(a.startswith("-") for a in args):
+        check([a for a in args if not a.startswith("hydra.")])
+    app = hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")(_task)
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The day's scratch: what the submodels of one step hand to each other, reset every morning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import EXIT_REASONS, SLOTS, TIERS
+
+
+@dataclass
+class Day:
+    """Arrays for today. Per-crowd arrays align with ``crowd``; per-group arrays have one entry per group."""
+
+    index: int
+    crowd: np.ndarray  # ordinary members (not organizers or KOLs) at the start of the day
+    n_groups: int
+    online: np.ndarray | None = None  # (len(crowd), slots) bool
+    posts: np.ndarray | None = None  # (len(crowd),) posts today
+    value: np.ndarray | None = None  # (len(crowd),) perceived value of today
+    shortfall: np.ndarray | None = None  # value missing against expectation, before costs
+    noise_cost: np.ndarray | None = None
+    silence_cost: np.ndarray | None = None
+    reward: np.ndarray | None = None  # (len(crowd),) rewards received today (policies add to it)
+    answered: np.ndarray | None = None  # (len(crowd),) bool: a question of theirs was answered today
+
+    def __post_init__(self) -> None:
+        g = self.n_groups
+        z = lambda *shape: np.zeros(shape if shape else (g,), dtype=np.float64)  # noqa: E731
+        # the core team's plans and capacity (organizers.plan_day)
+        self.core_posts = z()
+        self.core_quality_sum = z()
+        self.core_max_posts = z()  # posts of the loudest single core voice
+        self.loudest_dominance = z()  # that voice's dominance (0 modest .. 1 overbearing)
+        self.answer_capacity = z()  # questions the organizers can answer today
+        self.welcome_share = z()  # share of yesterday's newcomers welcomed today
+        self.leads = z()  # leads the organizers will recruit today
+        # content (rules.content)
+        self.member_posts = z()
+        self.group_posts = z()  # all posts per group, members and core team
+        self.questions = z()
+        self.answered_questions = z()
+        self.spam = z()
+        self.quality = z()
+        self.noise_share = z()
+        # flows
+        self.joins = np.zeros((3, g), dtype=np.int64)  # by via: seed, invited, recruited
+        self.exits_by_reason = np.zeros((len(EXIT_REASONS), g), dtype=np.int64)
+        self.exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)
+        self.online_by_slot = np.zeros((len(SLOTS), g), dtype=np.int64)

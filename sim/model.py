@@ -1,0 +1,211 @@
+"""CommunityModel: a social graph of people, groups that grow from it, and one step per day."""
+
+from __future__ import annotations
+
+import numpy as np
+import mesa
+
+from . import rules
+from .agents import KOL, CoreMember, Member, Organizer
+from .calendar import Calendar
+from .config import Config
+from .day import Day
+from .graph import build_graph
+from .groups import Groups
+from .observe import Recorder, active_share
+from .population import (MEMBER, POOL, ROLE_ADMIN, ROLE_KOL, ROLE_MEMBER, ROLE_OWNER, VIA_SEED, MemberTable,
+                         draw_people)
+
+
+
+class CommunityModel(mesa.Model):
+    """A network of chat groups growing from, and draining back into, a social graph.
+
+    One ``step()`` is one day; it reads as the day's schedule of named submodels (``sim.rules``).
+    Members live in arrays (``self.people``); organizers and KOLs are Mesa agents.
+    """
+
+    def __init__(self, config: Config | None = None, *, rng=None):
+        config = config if config is not None else Config()
+        super().__init__(rng=config.seed if rng is None else rng)
+        self.config = config
+        self.calendar = Calendar(config.calendar)
+        self.graph = build_graph(config.graph, config.population.size, self.rng)
+        traits = draw_people(self.graph.n, config.population, self.graph, self.calendar.slot_online_share, self.rng)
+        self.people = MemberTable(traits, self.graph, config.groups.count)
+        self.expectation = np.asarray(config.population.expectation_by_tier, dtype=np.float32)[self.people.tier]
+        self.events: list[tuple] = []
+        self.day_state = Day(-1, np.empty(0, dtype=np.int64), config.groups.count)
+        self.groups = self._found_groups()
+        self.group_sizes = self.people.group_sizes()
+        self.recorder = Recorder(self)
+
+    # ------------------------------------------------------------------ the day
+    def step(self) -> None:
+        """One day, in this order (docs/odd.md, process overview)."""
+        self.calendar.advance()
+        self._start_day()
+        self._plan_core_team()             # organizers and KOLs plan posts, welcomes, answers, leads
+        rules.activity.post(self)          # who is online in which slot, who speaks
+        rules.content.produce(self)        # volume, quality, noise and silence of today's output
+        rules.value.perceive(self)         # each member's value: relevance x quality + ties + rewards - costs
+        rules.satisfaction.update(self)    # against expectations that rise with potential tier
+        rules.novelty.update(self)         # boredom with tenure; refresh by newcomers and fresh content
+        rules.exit.leave(self)             # voluntary exits, with a reason
+        self._review_core_team()           # motivation, overload and burnout of the core team
+        rules.join.arrive(self)            # invitations along ties and recruited leads, within capacity
+        self.recorder.record(self)         # observe.* into the time series
+
+    def run(self, days: int | None = None, progress: bool = False) -> None:
+        """Step ``days`` days (default: ``config.days``), optionally with a tqdm bar."""
+        days = self.config.days if days is None else days
+        steps = range(days)
+        if progress:
+            from tqdm.auto import tqdm
+
+            steps = tqdm(steps, desc="days", unit="day", leave=False)
+        for _ in steps:
+            self.step()
+
+    def _start_day(self) -> None:
+        people = self.people
+        m = people.members
+        crowd = m[people.role[m] == ROLE_MEMBER]
+        self.group_sizes = np.bincount(people.group[m], minlength=self.groups.count)
+        self.day_state = Day(self.calendar.day, crowd, self.groups.count)
+        if self.calendar.day == 0:  # founders are counted as day 0's joins
+            self.day_state.joins[VIA_SEED] = self._founding_joins
+
+    # ------------------------------------------------------------------ the core team
+    @property
+    def organizers(self) -> list[Organizer]:
+        return list(self.agents_by_type.get(Organizer, []))
+
+    @property
+    def kols(self) -> list[KOL]:
+        return list(self.agents_by_type.get(KOL, []))
+
+    def _teams(self) -> dict[int, list[Organizer]]:
+        teams: dict[int, list[Organizer]] = {}
+        for org in self.organizers:
+            teams.setdefault(org.group, []).append(org)
+        return teams
+
+    def _plan_core_team(self) -> None:
+        day = self.day_state
+        for g, team in self._teams().items():
+            for org in team:
+                org.plan_day(day, len(team), int(self.groups.joins_yesterday[g]), int(self.group_sizes[g]))
+        for kol in self.kols:
+            kol.plan_day(day)
+
+    def _review_core_team(self) -> None:
+        day = self.day_state
+        share = active_share(self)
+        for g, team in self._teams().items():
+            for org in team:
+                org.review_day(day, len(team), float(share[g]))
+        for kol in self.kols:
+            kol.review_day(day, float(share[kol.group]))
+
+    def core_team_changed(self, group: int) -> None:
+        """After a quit: the most motivated admin takes over an ownerless group; none left is logged."""
+        team = [o for o in self.organizers if o.group == group]
+        if any(o.role == ROLE_OWNER for o in team):
+            return
+        if team:
+            heir = max(team, key=lambda o: o.motivation)
+            heir.role = ROLE_OWNER
+            self.people.role[heir.person] = ROLE_OWNER
+            self.groups.owner[group] = heir.person
+            self.log_event(group=group, source="core_team", action="owner_succession", target_count=1,
+                           detail=f"admin {heir.person} takes over")
+        elif self.groups.owner[group] >= 0:
+            self.groups.owner[group] = -1
+            self.log_event(group=group, source="core_team", action="no_organizer_left", target_count=0)
+
+    # ------------------------------------------------------------------ founding
+    def _found_groups(self) -> Groups:
+        """Each group: an owner (a well-connected high-potential person), a topic (the owner's
+        favourite), seed users among the owner's friends who share it (种子用户), admins and KOLs."""
+        cfg, people, graph = self.config.groups, self.people, self.graph
+        owners = self._choose_owners(cfg.count)
+        topics = people.match[owners].argmax(axis=1)
+        groups = Groups(cfg.count, cfg.capacity, topics, owners)
+        for g, owner in enumerate(owners):
+            seeds = self._seed_users(int(owner), int(topics[g]), cfg.seed_users)
+            founders = np.concatenate([[owner], seeds]).astype(np.int64)
+            people.add(founders, np.full(len(founders), g), 0, VIA_SEED, self.config.rules.satisfaction.start)
+            self.day_state.joins[VIA_SEED, g] = len(founders)
+            people.role[owner] = ROLE_OWNER
+            Organizer(self, owner, g, self.config.organizers, owner=True)
+            ranked = sorted(seeds, key=lambda p: (self._file_role(p) != "admin", people.tier[p],
+                                                  -people.match[p, topics[g]]))
+            for p in ranked[: cfg.admins]:
+                people.role[p] = ROLE_ADMIN
+                Organizer(self, p, g, self.config.organizers, owner=False)
+            rest = [p for p in ranked if people.role[p] == ROLE_MEMBER]
+            rest.sort(key=lambda p: (self._file_role(p) != "kol", people.tier[p], -graph.degree[p]))
+            for p in rest[: cfg.kols]:
+                people.role[p] = ROLE_KOL
+                KOL(self, p, g, self.config.kols)
+            self.log_event(group=g, source="founding", action="group_founded", target_count=len(founders),
+                           detail=f"owner {owner}, topic {topics[g]}")
+        groups.joins_yesterday = self.day_state.joins.sum(axis=0)
+        self._founding_joins = self.day_state.joins[VIA_SEED].copy()
+        return groups
+
+    def _file_role(self, person: int) -> str:
+        return "" if self.graph.role is None else self.graph.role[person]
+
+    def _choose_owners(self, count: int) -> np.ndarray:
+        """Owners marked in a graph file first; then well-connected high-potential people."""
+        people, graph = self.people, self.graph
+        marked = [] if graph.role is None else list(np.flatnonzero(graph.role == "owner")[:count])
+        need = count - len(marked)
+        if need > 0:
+            want = self.config.groups.seed_users
+            pool = np.setdiff1d(np.arange(people.n), marked)
+            score = graph.degree[pool] * np.where(people.tier[pool] == 0, 4.0, 1.0) * self.rng.random(len(pool))
+            score[graph.degree[pool] < min(want, 3)] = -1
+            marked += list(pool[np.argsort(-score, kind="stable")[:need]])
+        owners = np.array(marked, dtype=np.int64)
+        if len(np.unique(owners)) < count:
+            raise ValueError("groups.count: the graph has too few people to found that many groups")
+        return owners
+
+    def _seed_users(self, owner: int, topic: int, count: int) -> np.ndarray:
+        """The owner's friends (then friends of friends) still in the pool, most interested first."""
+        people, graph = self.people, self.graph
+        _, first, _ = graph.neighbors(np.array([owner]))
+        _, second, _ = graph.neighbors(first)
+        chosen: list[int] = []
+        for ring in (first, second):
+            ring = np.unique(ring)
+            ring = ring[(people.status[ring] == POOL) & (ring != owner) & ~np.isin(ring, chosen)]
+            ring = ring[np.argsort(-people.match[ring, topic], kind="stable")]
+            chosen += list(ring[: count - len(chosen)])
+            if len(chosen) >= count:
+                break
+        return np.array(chosen, dtype=np.int64)
+
+    # ------------------------------------------------------------------ inspection and logging
+    def member(self, person: int) -> Member:
+        """A read-only view of one person (any state), e.g. ``model.member(42).satisfaction``."""
+        if not 0 <= person < self.people.n:
+            raise IndexError(f"person {person} out of range 0..{self.people.n - 1}")
+        return Member(self.people, person, self.calendar.day)
+
+    def members_of(self, group: int) -> np.ndarray:
+        people = self.people
+        m = people.members
+        return m[people.group[m] == group]
+
+    def log_event(self, *, group: int, source: str, action: str, target_count: int = 0, slot: str = "",
+                  spend_yuan: float = 0.0, organizer_minutes: float = 0.0, detail: str = "") -> None:
+        """Append one event row (policy actions, core-team changes, detected failures)."""
+        self.events.append((max(self.calendar.day, 0), slot, int(group), source, action, int(target_count),
+                            float(spend_yuan), float(organizer_minutes), detail))
+
+
+__all__ = ["CommunityModel", "CoreMember", "MEMBER"]

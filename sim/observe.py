@@ -1,0 +1,162 @@
+"""Observation: pure functions from model state to numbers, and the recorder that stores them per day.
+
+Nothing here changes the model. KPIs follow DOMAIN.md (new members, active members, participation,
+satisfaction by tier, lifetime).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .config import EXIT_REASONS, TIERS
+from .population import ROLE_MEMBER, VIA_NAMES
+
+if TYPE_CHECKING:
+    from .model import CommunityModel
+
+
+def active_members(model: "CommunityModel") -> np.ndarray:
+    """Per group: members who spoke within the last ``rules.activity.active_window_days`` days."""
+    people = model.people
+    m = people.members
+    window = model.config.rules.activity.active_window_days
+    recent = people.last_active_day[m] > model.calendar.day - window
+    return np.bincount(people.group[m][recent], minlength=model.groups.count)
+
+
+def active_share(model: "CommunityModel") -> np.ndarray:
+    """Per group: active members / members (0 for an empty group)."""
+    sizes = model.people.group_sizes()
+    return active_members(model) / np.maximum(sizes, 1)
+
+
+def _mean_by_group(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    total = np.bincount(groups, weights=values, minlength=n_groups)
+    count = np.bincount(groups, minlength=n_groups)
+    return np.divide(total, count, out=np.full(n_groups, np.nan), where=count > 0)
+
+
+class Recorder:
+    """Collects one row per day and group; ``frame()`` returns the time series as a DataFrame."""
+
+    def __init__(self, model: "CommunityModel"):
+        self.n_groups = model.groups.count
+        self.columns: dict[str, list[np.ndarray]] = {}
+
+    def _put(self, name: str, values) -> None:
+        self.columns.setdefault(name, []).append(np.broadcast_to(np.asarray(values), (self.n_groups,)).copy())
+
+    def record(self, model: "CommunityModel") -> None:
+        day, people, groups, G = model.day_state, model.people, model.groups, self.n_groups
+        m = people.members
+        gm = people.group[m]
+        sizes = np.bincount(gm, minlength=G)
+        active = active_members(model)
+        self._put("day", day.index)
+        self._put("group", np.arange(G))
+        self._put("weekday", model.calendar.weekday)
+        self._put("holiday", model.calendar.is_holiday)
+        self._put("members", sizes)
+        self._put("active_members", active)
+        self._put("active_share", np.divide(active, sizes, out=np.zeros(G), where=sizes > 0))
+        self._put("speakers", np.bincount(people.group[day.crowd], weights=day.posts > 0, minlength=G)
+                  if day.posts is not None and len(day.crowd) else np.zeros(G))
+        for v, name in enumerate(VIA_NAMES):
+            self._put(f"joins_{name}", day.joins[v])
+        self._put("joins", day.joins.sum(axis=0))
+        for r, name in enumerate(EXIT_REASONS):
+            self._put(f"exits_{name}", day.exits_by_reason[r])
+        for t, name in enumerate(TIERS):
+            self._put(f"exits_{name}", day.exits_by_tier[t])
+        self._put("exits", day.exits_by_reason.sum(axis=0))
+        self._put("posts", day.group_posts)
+        self._put("member_posts", day.member_posts)
+        self._put("core_posts", day.core_posts)
+        self._put("questions", day.questions)
+        self._put("answered_questions", day.answered_questions)
+        self._put("spam_posts", day.spam)
+        self._put("quality", day.quality)
+        self._put("perceived_quality", groups.quality)
+        self._put("noise_share", groups.noise_share)
+        self._put("silence", groups.silence)
+        ordinary = people.role[m] == ROLE_MEMBER
+        for t, name in enumerate(TIERS):
+            sel = ordinary & (people.tier[m] == t)
+            self._put(f"members_{name}", np.bincount(gm[sel], minlength=G))
+            self._put(f"satisfaction_{name}", _mean_by_group(people.satisfaction[m][sel], gm[sel], G))
+        self._put("novelty", _mean_by_group(people.novelty[m], gm, G))
+        self._put("organizers", np.bincount([o.group for o in model.organizers], minlength=G))
+        self._put("kols", np.bincount([k.group for k in model.kols], minlength=G))
+
+    def frame(self) -> pd.DataFrame:
+        data = {name: np.concatenate(parts) for name, parts in self.columns.items()}
+        df = pd.DataFrame(data)
+        float_cols = df.select_dtypes("float").columns
+        df[float_cols] = df[float_cols].astype("float64")
+        return df
+
+
+# ------------------------------------------------------------------------ KPIs from the tables
+def lifetime_days(series: pd.DataFrame, dormant_share_of_peak: float = 0.1) -> int:
+    """Days from founding until active members stay below ``dormant_share_of_peak`` of their peak.
+
+    Returns the horizon if the group never became dormant.
+    """
+    active = series["active_members"].to_numpy()
+    if len(active) == 0:
+        return 0
+    peak_day = int(np.argmax(active))
+    alive = active >= dormant_share_of_peak * active[peak_day]
+    alive[:peak_day] = True
+    last_alive = int(np.flatnonzero(alive).max())
+    return last_alive + 1
+
+
+def group_summary(series: pd.DataFrame, members: pd.DataFrame) -> dict:
+    """Headline KPIs of one group from its time series and member rows."""
+    peak = int(series["members"].idxmax() - series.index[0]) if len(series) else 0
+    last = series.iloc[-1]
+    exits = {r: int(series[f"exits_{r}"].sum()) for r in EXIT_REASONS}
+    joined = int(series["joins"].sum())
+    return {
+        "peak_members": int(series["members"].max()),
+        "peak_day": int(series["day"].iloc[peak]),
+        "peak_active_members": int(series["active_members"].max()),
+        "peak_active_share": round(float(series["active_share"].max()), 4),
+        "mean_active_share": round(float(series["active_share"].mean()), 4),
+        "final_members": int(last["members"]),
+        "final_active_members": int(last["active_members"]),
+        "lifetime_days": lifetime_days(series),
+        "joined": joined,
+        "joined_by": {v: int(series[f"joins_{v}"].sum()) for v in VIA_NAMES},
+        "left": int(sum(exits.values())),
+        "exits_by_reason": exits,
+        "exits_by_tier": {t: int(series[f"exits_{t}"].sum()) for t in TIERS},
+        "posts": int(series["posts"].sum()),
+        "members_never_posted_share": round(float((members["posts"] == 0).mean()), 4) if len(members) else 0.0,
+        "newbie_share": round(float(members["newbie"].mean()), 4) if len(members) else 0.0,
+    }
+
+
+def summarize(timeseries: pd.DataFrame, members: pd.DataFrame) -> dict:
+    """Headline KPIs: per group and over all groups."""
+    per_group = {}
+    for g, series in timeseries.groupby("group", sort=True):
+        per_group[str(g)] = group_summary(series.reset_index(drop=True), members[members["group"] == g])
+    total = timeseries.groupby("day", sort=True)[["members", "active_members", "joins", "exits", "posts"]].sum()
+    total["active_share"] = total["active_members"] / total["members"].clip(lower=1)
+    headline = {
+        "groups": len(per_group),
+        "peak_members": int(total["members"].max()),
+        "peak_day": int(total["members"].idxmax()),
+        "final_members": int(total["members"].iloc[-1]),
+        "peak_active_share": round(float(total["active_share"].max()), 4),
+        "lifetime_days": lifetime_days(total),
+        "ever_joined": len(members),
+        "left": int((members["left_day"] >= 0).sum()),
+    }
+    return json.loads(json.dumps({"headline": headline, "groups": per_group}))

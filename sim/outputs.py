@@ -1,0 +1,145 @@
+"""The run directory: tables, summary, config and figure, written whole or not at all.
+
+Everything is written into a hidden temporary directory beside the target and moved into place when
+complete; ``summary.json`` is moved last, so a directory without it is an interrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .config import EXIT_REASONS, TIERS, Config, to_dict
+from .population import ROLE_NAMES, STATUS_NAMES, VIA_NAMES
+
+RUN_FILES = ("config.yaml", "timeseries.parquet", "members.parquet", "events.parquet", "lifecycle.png",
+             "summary.json")
+EVENT_COLUMNS = ("day", "slot", "group", "source", "action", "target_count", "spend_yuan", "organizer_minutes",
+                 "detail")
+
+
+def members_frame(model) -> pd.DataFrame:
+    """One row per person who was ever a member: who they are, when they came and went, why, what they said."""
+    p = model.people
+    ever = np.flatnonzero(p.joined_day >= 0)
+    labels = model.graph.labels[ever] if model.graph.labels is not None else ever.astype(str)
+    topic = model.groups.topic[p.group[ever]]
+    return pd.DataFrame({
+        "person": ever.astype(np.int64),
+        "label": pd.array(labels, dtype="string"),
+        "group": p.group[ever].astype(np.int32),
+        "tier": pd.Categorical.from_codes(p.tier[ever], TIERS),
+        "newbie": p.newbie[ever],
+        "spammer": p.spammer[ever],
+        "role": pd.Categorical.from_codes(p.role[ever], ROLE_NAMES),
+        "via": pd.Categorical.from_codes(p.via[ever], VIA_NAMES),
+        "joined_day": p.joined_day[ever],
+        "left_day": p.left_day[ever],
+        "status": pd.Categorical.from_codes(p.status[ever], STATUS_NAMES),
+        "exit_reason": pd.Categorical.from_codes(p.exit_reason[ever], EXIT_REASONS),
+        "posts": p.posts_total[ever],
+        "interest_match": p.match[ever, topic].astype(np.float64),
+        "satisfaction": p.satisfaction[ever].astype(np.float64),
+        "ties_inside": p.ties_inside[ever].astype(np.float64),
+    })
+
+
+def events_frame(events: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame(events, columns=list(EVENT_COLUMNS))
+    return df.astype({"day": "int32", "slot": "string", "group": "int32", "source": "string", "action": "string",
+                      "target_count": "int64", "spend_yuan": "float64", "organizer_minutes": "float64",
+                      "detail": "string"})
+
+
+def versions() -> dict:
+    import mesa
+    import networkx
+    import scipy
+
+    from . import __version__
+
+    return {"community_sim": __version__, "python": platform.python_version(), "mesa": mesa.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "networkx": networkx.__version__,
+            "pandas": pd.__version__}
+
+
+@dataclass
+class Result:
+    """What one run produced: the config, the three tables and the summary."""
+
+    config: Config
+    timeseries: pd.DataFrame
+    members: pd.DataFrame
+    events: pd.DataFrame
+    summary: dict
+    path: Path | None = field(default=None)
+
+    @property
+    def headline(self) -> dict:
+        return self.summary["headline"]
+
+    def plot(self, ax=None):
+        """The lifecycle figure (members and active members over time)."""
+        from .plots import lifecycle_figure
+
+        return lifecycle_figure(self, ax=ax)
+
+    def save(self, path: str | Path, plot: bool | None = None) -> Path:
+        """Write the run directory (see module docstring); returns its path."""
+        self.path = write_run_dir(self, Path(path), self.config.output.plot if plot is None else plot)
+        return self.path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Result":
+        """Read a complete run directory back."""
+        from .config import build
+
+        path = Path(path)
+        if not (path / "summary.json").is_file():
+            raise FileNotFoundError(f"{path}: no summary.json; not a complete run directory")
+        config = build(Config, yaml.safe_load((path / "config.yaml").read_text()))
+        return cls(config, pd.read_parquet(path / "timeseries.parquet"), pd.read_parquet(path / "members.parquet"),
+                   pd.read_parquet(path / "events.parquet"), json.loads((path / "summary.json").read_text()), path)
+
+
+def write_run_dir(result: Result, path: Path, plot: bool = True) -> Path:
+    """Write into a temporary sibling directory, then move the files into ``path`` (summary last)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+    try:
+        (tmp / "config.yaml").write_text(yaml.safe_dump(to_dict(result.config), sort_keys=False, allow_unicode=True))
+        result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
+        result.members.to_parquet(tmp / "members.parquet", index=False)
+        result.events.to_parquet(tmp / "events.parquet", index=False)
+        if plot:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from .plots import lifecycle_figure
+
+            fig = lifecycle_figure(result)
+            fig.savefig(tmp / "lifecycle.png", dpi=120, metadata={"Software": None})
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n")
+        path.mkdir(parents=True, exist_ok=True)
+        stale = path / "summary.json"
+        if stale.exists():
+            stale.unlink()  # the directory stops looking complete while it is rewritten
+        for name in RUN_FILES:
+            if (tmp / name).exists():
+                os.replace(tmp / name, path / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return path

@@ -1,0 +1,177 @@
+"""MemberTable: the crowd as a structure of arrays, one row per person on the social graph.
+
+A person is in exactly one state: in the pool (never joined), a member of one group, or left (with a
+day and a reason; history is kept, nobody is deleted). Ties inside the group and the join frontier
+are kept incremental: a join or an exit touches only the changed people's neighbours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import EXIT_REASONS, TIERS, PopulationConfig
+from .graph import SocialGraph
+
+POOL, MEMBER, LEFT = 0, 1, 2
+STATUS_NAMES = ("pool", "member", "left")
+ROLE_MEMBER, ROLE_OWNER, ROLE_ADMIN, ROLE_KOL = 0, 1, 2, 3
+ROLE_NAMES = ("member", "owner", "admin", "kol")
+VIA_SEED, VIA_INVITED, VIA_RECRUITED = 0, 1, 2
+VIA_NAMES = ("seed", "invited", "recruited")
+HIGH, MID, LOW = 0, 1, 2
+NEVER = -1
+
+
+def draw_people(n: int, cfg: PopulationConfig, graph: SocialGraph, slot_share: np.ndarray,
+                rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Draw everyone's fixed traits: tier, newbie, spammer, interests, posting propensity, online habit.
+
+    Traits given by a graph file (tier, newbie) override the draws for those people.
+    """
+    tier = rng.choice(len(TIERS), size=n, p=np.asarray(cfg.tier_shares)).astype(np.int8)
+    if graph.tier is not None:
+        given = graph.tier >= 0
+        tier[given] = graph.tier[given]
+    p_newbie = cfg.newbie_share / max(1e-12, 1.0 - cfg.tier_shares[HIGH])  # newbies are mid/low (P4)
+    newbie = (rng.random(n) < p_newbie) & (tier != HIGH)
+    if graph.newbie is not None:
+        given = graph.newbie >= 0
+        newbie[given] = graph.newbie[given] == 1
+    spammer = (rng.random(n) < cfg.spammer_share) & (tier == LOW)
+    interest = rng.dirichlet(np.full(cfg.n_topics, cfg.interest_concentration), size=n)
+    if cfg.interest_homophily > 0 and graph.adjacency.nnz:
+        # friends share interests (homophily, McPherson et al. 2001): mix in the neighbours' mean
+        deg = np.maximum(graph.degree, 1)[:, None]
+        interest = (1 - cfg.interest_homophily) * interest + cfg.interest_homophily * (graph.adjacency @ interest) / deg
+        interest /= interest.sum(axis=1, keepdims=True)
+    match = (interest / interest.max(axis=1, keepdims=True)).astype(np.float32)
+    propensity = rng.lognormal(np.log(cfg.propensity_median_posts_per_day), cfg.propensity_sigma, n)
+    propensity *= np.asarray(cfg.tier_post_factor)[tier]
+    habit = rng.lognormal(0.0, cfg.online_sigma, (n, 1)) * np.exp(-cfg.online_sigma**2 / 2)
+    online = np.clip(slot_share[None, :] * habit, 0.0, 1.0).astype(np.float32)
+    return dict(tier=tier, newbie=newbie, spammer=spammer, match=match,
+                propensity=propensity.astype(np.float32), online=online)
+
+
+class MemberTable:
+    """Arrays of person state; members are rows with status MEMBER."""
+
+    def __init__(self, traits: dict[str, np.ndarray], graph: SocialGraph, n_groups: int):
+        n = len(traits["tier"])
+        self.n = n
+        self.graph = graph
+        self.n_groups = n_groups
+        # fixed traits
+        self.tier = traits["tier"]
+        self.newbie = traits["newbie"]
+        self.spammer = traits["spammer"]
+        self.match = traits["match"]  # (n, n_topics) interest match in [0, 1], 1 = favourite topic
+        self.propensity = traits["propensity"]  # posts/day when online and fully engaged
+        self.online = traits["online"]  # (n, slots) probability of being online in each slot
+        self.expected_online_slots = self.online.sum(axis=1)
+        # state
+        self.status = np.full(n, POOL, dtype=np.int8)
+        self.role = np.zeros(n, dtype=np.int8)
+        self.group = np.full(n, -1, dtype=np.int32)
+        self.joined_day = np.full(n, NEVER, dtype=np.int32)
+        self.left_day = np.full(n, NEVER, dtype=np.int32)
+        self.exit_reason = np.full(n, -1, dtype=np.int8)
+        self.via = np.full(n, -1, dtype=np.int8)
+        self.satisfaction = np.zeros(n, dtype=np.float32)
+        self.novelty = np.zeros(n, dtype=np.float32)
+        self.ties_inside = np.zeros(n, dtype=np.float32)  # summed tie strength to fellow members
+        self.posts_total = np.zeros(n, dtype=np.int32)
+        self.last_active_day = np.full(n, -(10**6), dtype=np.int32)
+        self.frontier = Frontier(n_groups)
+        self._members: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ views
+    @property
+    def members(self) -> np.ndarray:
+        """Indices of current members (cached until membership changes)."""
+        if self._members is None:
+            self._members = np.flatnonzero(self.status == MEMBER)
+        return self._members
+
+    def group_sizes(self) -> np.ndarray:
+        m = self.members
+        return np.bincount(self.group[m], minlength=self.n_groups)
+
+    # ------------------------------------------------------------------ membership changes
+    def add(self, people: np.ndarray, groups: np.ndarray, day: int, via: int, satisfaction: float) -> None:
+        """People from the pool join the given groups (one group each)."""
+        people = np.asarray(people, dtype=np.int64)
+        if len(people) == 0:
+            return
+        assert (self.status[people] == POOL).all(), "only people in the pool can join"
+        self.status[people] = MEMBER
+        self.group[people] = groups
+        self.joined_day[people] = day
+        self.via[people] = via
+        self.satisfaction[people] = satisfaction
+        self.novelty[people] = 1.0
+        self.ties_inside[people] = 0.0
+        self._members = None
+        src, nbr, w = self.graph.neighbors(people)
+        same = (self.status[nbr] == MEMBER) & (self.group[nbr] == self.group[src])
+        # each new member gains every tie to a member of its group; old members gain the new tie
+        self.ties_inside += np.bincount(src[same], weights=w[same], minlength=self.n).astype(np.float32)
+        old = same & ~np.isin(nbr, people)
+        self.ties_inside += np.bincount(nbr[old], weights=w[old], minlength=self.n).astype(np.float32)
+        outside = self.status[nbr] == POOL
+        self.frontier.update(nbr[outside], self.group[src[outside]], +1)
+
+    def remove(self, people: np.ndarray, day: int, reason: int) -> None:
+        """Members leave their group for good, with a day and a reason."""
+        people = np.asarray(people, dtype=np.int64)
+        if len(people) == 0:
+            return
+        assert (self.status[people] == MEMBER).all(), "only members can leave"
+        self.status[people] = LEFT
+        self.left_day[people] = day
+        self.exit_reason[people] = reason
+        self._members = None
+        src, nbr, w = self.graph.neighbors(people)
+        src_group = self.group[src]  # a leaver keeps its last group for the record
+        same = (self.status[nbr] == MEMBER) & (self.group[nbr] == src_group)
+        self.ties_inside -= np.bincount(nbr[same], weights=w[same], minlength=self.n).astype(np.float32)
+        np.maximum(self.ties_inside, 0.0, out=self.ties_inside)
+        outside = self.status[nbr] == POOL
+        self.frontier.update(nbr[outside], src_group[outside], -1)
+
+
+class Frontier:
+    """Friends-inside counts per (outsider, group): the join frontier, kept as sorted keys.
+
+    key = person * n_groups + group. Updates touch only the changed keys (searchsorted + insert).
+    """
+
+    def __init__(self, n_groups: int):
+        self.n_groups = n_groups
+        self.keys = np.empty(0, dtype=np.int64)
+        self.counts = np.empty(0, dtype=np.int32)
+
+    def update(self, people: np.ndarray, groups: np.ndarray, delta: int) -> None:
+        if len(people) == 0:
+            return
+        keys = people.astype(np.int64) * self.n_groups + groups
+        uk, inv = np.unique(keys, return_inverse=True)
+        dsum = np.bincount(inv, minlength=len(uk)).astype(np.int32) * delta
+        pos = np.searchsorted(self.keys, uk)
+        found = pos < len(self.keys)
+        found[found] = self.keys[pos[found]] == uk[found]
+        self.counts[pos[found]] += dsum[found]
+        new = ~found & (dsum > 0)
+        if new.any():
+            self.keys = np.insert(self.keys, pos[new], uk[new])
+            self.counts = np.insert(self.counts, pos[new], dsum[new])
+
+    def compact(self, status: np.ndarray) -> None:
+        """Drop entries whose count is zero or whose person is no longer in the pool."""
+        keep = (self.counts > 0) & (status[self.keys // self.n_groups] == POOL)
+        self.keys, self.counts = self.keys[keep], self.counts[keep]
+
+    def count(self, person: int, group: int) -> int:
+        key = person * self.n_groups + group
+        i = np.searchsorted(self.keys, key)
+        return int(self.counts[i]) if i < len(self.keys) and self.keys[i] == key else 0

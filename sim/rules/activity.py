@@ -1,0 +1,38 @@
+"""Activity: who is online in which slot, and who speaks.
+
+A member is online in slot s with their habitual probability; while online they post at a rate
+    posts/day = propensity x tier factor x (newbie question factor) x novelty^a x satisfaction^b
+                x (1 - silence x sensitivity) x calendar factor x (slots online / slots usual).
+The lognormal propensity makes most members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
+bored or unhappy members speak less; a dominant voice silences others (tyranny, DOMAIN.md);
+weekends and holidays are livelier (Yuan et al.). Parameters: ``rules.activity``, ``population``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def post(model) -> None:
+    """Draw today's online slots and posts for the crowd; mark speakers active."""
+    day, people, cfg = model.day_state, model.people, model.config.rules.activity
+    crowd = day.crowd
+    rng = model.rng
+    online = rng.random((len(crowd), people.online.shape[1]), dtype=np.float32) < people.online[crowd]
+    day.online = online
+    groups = people.group[crowd]
+    for s in range(online.shape[1]):
+        day.online_by_slot[s] = np.bincount(groups, weights=online[:, s], minlength=day.n_groups)
+    rate = people.propensity[crowd] * model.calendar.activity_factor
+    rate = rate * np.where(people.newbie[crowd], model.config.population.newbie_question_factor, 1.0)
+    if cfg.novelty_exponent:
+        rate *= people.novelty[crowd] ** cfg.novelty_exponent
+    if cfg.satisfaction_exponent:
+        rate *= people.satisfaction[crowd] ** cfg.satisfaction_exponent
+    rate *= 1.0 - model.groups.silence[groups] * cfg.silence_sensitivity
+    rate *= online.sum(axis=1) / np.maximum(people.expected_online_slots[crowd], 1e-6)
+    posts = rng.poisson(rate).astype(np.int32)
+    day.posts = posts
+    speakers = crowd[posts > 0]
+    people.posts_total[speakers] += posts[posts > 0]
+    people.last_active_day[speakers] = day.index

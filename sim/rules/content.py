@@ -1,0 +1,59 @@
+"""Content: the volume, quality and noise of today's posts, by author.
+
+Quality by author: high-potential members and KOLs raise the average, low-tier posts lower it
+(``rules.content.quality_by_tier``); newbies' posts are questions, which organizers answer while
+their time lasts (answered: useful; unanswered: noise); spammers post ads (noise). The loudest
+single voice's share of messages makes the silence level: above ``kols.voice_share_threshold`` a
+voice drowns others in proportion to its dominance (tyranny, DOMAIN.md). Sources: P8 (quality falls
+as noise rises), Arguello et al. CHI 2006 (answered newcomers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def produce(model) -> None:
+    """Aggregate today's posts per group into volume, mean quality, noise share and silence."""
+    day, people, cfg = model.day_state, model.people, model.config.rules.content
+    crowd, posts = day.crowd, day.posts
+    g = people.group[crowd]
+    G = day.n_groups
+    spam = people.spammer[crowd]
+    asking = people.newbie[crowd] & ~spam
+    normal = ~spam & ~asking
+    quality = np.asarray(cfg.quality_by_tier)[people.tier[crowd]]
+    day.member_posts = np.bincount(g, weights=posts, minlength=G)
+    day.spam = np.bincount(g[spam], weights=posts[spam], minlength=G)
+    day.questions = np.bincount(g[asking], weights=posts[asking], minlength=G)
+    normal_quality = np.bincount(g[normal], weights=(posts * quality)[normal], minlength=G)
+    # organizers answer questions up to their capacity; each asker's chance is the group's answered share
+    answered_share = np.divide(np.minimum(day.answer_capacity, day.questions), day.questions,
+                               out=np.zeros(G), where=day.questions > 0)
+    day.answered_questions = answered_share * day.questions
+    asked = asking & (posts > 0)
+    day.answered = np.zeros(len(crowd), dtype=bool)
+    day.answered[asked] = model.rng.random(int(asked.sum())) < answered_share[g[asked]]
+    unanswered = day.questions - day.answered_questions
+    day.group_posts = day.member_posts + day.core_posts
+    quality_sum = (normal_quality + day.core_quality_sum + day.answered_questions * cfg.answered_question_quality
+                   + unanswered * cfg.newbie_question_quality + day.spam * cfg.spam_quality)
+    has = day.group_posts > 0
+    day.quality = np.divide(quality_sum, day.group_posts, out=np.zeros(G), where=has)
+    day.noise_share = np.divide(day.spam + unanswered, day.group_posts, out=np.zeros(G), where=has)
+    model.groups.perceive(day.quality, day.group_posts, day.noise_share, cfg.perception_half_life_days)
+    # silence: the loudest single voice (a KOL or organizer; members rarely dominate)
+    loudest = np.maximum(day.core_max_posts, _max_member_posts(g, posts, G))
+    share = np.divide(loudest, day.group_posts, out=np.zeros(G), where=has)
+    threshold = model.config.kols.voice_share_threshold
+    over = np.clip((share - threshold) / max(1e-9, 1.0 - threshold), 0.0, 1.0)
+    target = over * day.loudest_dominance
+    keep = 0.5 ** (1.0 / cfg.perception_half_life_days)
+    model.groups.silence = keep * model.groups.silence + (1 - keep) * np.where(has, target, 0.0)
+
+
+def _max_member_posts(groups: np.ndarray, posts: np.ndarray, n_groups: int) -> np.ndarray:
+    out = np.zeros(n_groups)
+    spoke = posts > 0
+    np.maximum.at(out, groups[spoke], posts[spoke])
+    return out

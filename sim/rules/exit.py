@@ -1,0 +1,54 @@
+"""Exit: members leave voluntarily, with a recorded reason.
+
+Two hazards per day, scaled by the tier's mobility (high-potential members have alternatives, P8):
+    boredom       = max_bored x (1 - novelty)^exponent
+    dissatisfied  = max_dissatisfied x (max(0, floor - satisfaction) / floor)^exponent
+                    x (1 + tenure / tenure_scale)^(-tenure_exponent)
+The dissatisfied hazard falls with tenure: newcomers churn most (Kairam, Wang & Leskovec, WSDM
+2012). A dissatisfied exit is attributed to the largest of its causes: low value (shortfall of
+content and ties against expectation), noise, or being silenced. Parameters: ``rules.exit``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import EXIT_REASONS
+
+LOW_VALUE, BOREDOM, NOISE, SILENCED = (EXIT_REASONS.index(r) for r in ("low_value", "boredom", "noise", "silenced"))
+
+
+def hazards(model) -> tuple[np.ndarray, np.ndarray]:
+    """Per crowd member: (boredom hazard, dissatisfied hazard) for today."""
+    day, people, cfg = model.day_state, model.people, model.config.rules.exit
+    crowd = day.crowd
+    mobility = np.asarray(model.config.population.exit_mobility_by_tier)[people.tier[crowd]]
+    bored = cfg.max_bored_exit_per_day * (1.0 - people.novelty[crowd]) ** cfg.exponent * mobility
+    deficit = np.maximum(0.0, cfg.satisfaction_floor - people.satisfaction[crowd]) / cfg.satisfaction_floor
+    tenure = day.index - people.joined_day[crowd]
+    seniority = (1.0 + tenure / cfg.tenure_scale_days) ** (-cfg.tenure_exponent)
+    dissatisfied = cfg.max_dissatisfied_exit_per_day * deficit ** cfg.exponent * seniority * mobility
+    return np.minimum(bored, 1.0), np.minimum(dissatisfied, 1.0)
+
+
+def reasons(day) -> np.ndarray:
+    """The dominant cause of dissatisfaction per crowd member: low value, noise or silenced."""
+    causes = np.stack([day.shortfall, day.noise_cost, day.silence_cost])
+    return np.array([LOW_VALUE, NOISE, SILENCED], dtype=np.int8)[np.argmax(causes, axis=0)]
+
+
+def leave(model) -> None:
+    """Draw exits; record them by reason and tier."""
+    day, people = model.day_state, model.people
+    bored, dissatisfied = hazards(model)
+    u = model.rng.random(len(day.crowd))
+    goes_bored = u < bored
+    goes_dissatisfied = ~goes_bored & (u < bored + dissatisfied)
+    reason = np.where(goes_bored, BOREDOM, reasons(day)).astype(np.int8)
+    leaving = goes_bored | goes_dissatisfied
+    who, why = day.crowd[leaving], reason[leaving]
+    groups = people.group[who]
+    np.add.at(day.exits_by_reason, (why, groups), 1)
+    np.add.at(day.exits_by_tier, (people.tier[who], groups), 1)
+    for r in np.unique(why):
+        people.remove(who[why == r], day.index, int(r))

@@ -1,0 +1,118 @@
+"""Join: people from the pool enter groups along the social graph, and as leads the organizers recruit.
+
+Invitation along ties (fission, 裂变): an outsider with k friends in group g joins with probability
+    p = min(max_join_prob, p_one_friend x log2(1 + k)) x (min_match + (1 - min_match) x match) x enthusiasm_g
+rising with k with diminishing returns as Backstrom, Huttenlocher, Kleinberg & Lan (KDD 2006)
+measured; ``match`` is the outsider's interest in the group's topic and ``enthusiasm_g`` the members'
+mean satisfaction x novelty (keen members invite). Recruitment: organizers import leads from the pool
+(unscreened: any interest), who accept with ``organizers.lead_accept_prob``. A group never exceeds
+its capacity (P6); a person joins at most one group a day. Parameters: ``rules.join``, ``organizers``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import POOL, VIA_INVITED, VIA_RECRUITED
+
+
+def join_probability(k: np.ndarray, match: np.ndarray, enthusiasm: np.ndarray, cfg) -> np.ndarray:
+    """Daily probability that an outsider with k friends inside joins (Backstrom et al. 2006 shape)."""
+    base = np.minimum(cfg.max_join_prob_per_day, cfg.p_one_friend_per_day * np.log2(1.0 + k))
+    return base * (cfg.min_match + (1.0 - cfg.min_match) * match) * enthusiasm
+
+
+def enthusiasm(model) -> np.ndarray:
+    """Per group: mean satisfaction x novelty of its members (0 for an empty group)."""
+    people = model.people
+    m = people.members
+    g = people.group[m]
+    keen = np.bincount(g, weights=people.satisfaction[m] * people.novelty[m], minlength=model.groups.count)
+    return keen / np.maximum(np.bincount(g, minlength=model.groups.count), 1)
+
+
+def _bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Indices in range(n) each kept independently with probability p (geometric skipping)."""
+    if n == 0 or p <= 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(n)
+    chunks, pos = [], -1
+    while pos < n - 1:
+        expected = (n - 1 - pos) * p
+        gaps = rng.geometric(p, size=int(expected + 5 * np.sqrt(expected) + 16))
+        steps = pos + np.cumsum(gaps)
+        chunks.append(steps)
+        pos = int(steps[-1])
+    out = np.concatenate(chunks)
+    return out[out < n]
+
+
+def invited(model, keen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Outsiders who accept an invitation along their ties today: (people, groups)."""
+    people, cfg, frontier = model.people, model.config.rules.join, model.people.frontier
+    if len(frontier.keys) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    p_max = float(join_probability(np.array([frontier.counts.max()]), np.ones(1), np.array([keen.max()]), cfg)[0])
+    cand = _bernoulli_positions(len(frontier.keys), p_max, model.rng)
+    keys, k = frontier.keys[cand], frontier.counts[cand]
+    q, g = keys // frontier.n_groups, keys % frontier.n_groups
+    ok = (people.status[q] == POOL) & (k > 0)
+    q, g, k = q[ok], g[ok], k[ok]
+    p = join_probability(k, people.match[q, model.groups.topic[g]], keen[g], cfg)
+    accept = model.rng.random(len(q)) * p_max < p
+    return q[accept], g[accept]
+
+
+def recruited(model) -> tuple[np.ndarray, np.ndarray]:
+    """Leads the organizers import from the pool today, who accept: (people, groups)."""
+    day, people = model.day_state, model.people
+    n_leads = model.rng.poisson(day.leads)
+    total = int(n_leads.sum())
+    if total == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    draw = model.rng.integers(0, people.n, 3 * total + 16)
+    draw = draw[people.status[draw] == POOL]
+    _, first = np.unique(draw, return_index=True)
+    draw = draw[np.sort(first)][:total]
+    groups = np.repeat(np.arange(len(n_leads)), n_leads)[: len(draw)]
+    accept = model.rng.random(len(draw)) < model.config.organizers.lead_accept_prob
+    return draw[accept], groups[accept]
+
+
+def admit(people: np.ndarray, groups: np.ndarray, room: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Which candidates get in: one group per person, at most ``room[g]`` per group, in random order."""
+    order = rng.permutation(len(people))
+    people, groups = people[order], groups[order]
+    _, first = np.unique(people, return_index=True)
+    once = np.zeros(len(people), dtype=bool)
+    once[first] = True
+    keep = np.flatnonzero(once)
+    by_group = keep[np.argsort(groups[keep], kind="stable")]
+    g_sorted = groups[by_group]
+    starts = np.searchsorted(g_sorted, g_sorted, side="left")
+    rank = np.arange(len(by_group)) - starts
+    admitted = np.zeros(len(people), dtype=bool)
+    admitted[by_group[rank < room[g_sorted]]] = True
+    return order[admitted]
+
+
+def arrive(model) -> None:
+    """Today's joins: invitations along ties and recruited leads, within each group's capacity."""
+    day, people = model.day_state, model.people
+    keen = enthusiasm(model)
+    inv_q, inv_g = invited(model, keen)
+    rec_q, rec_g = recruited(model)
+    q = np.concatenate([inv_q, rec_q])
+    g = np.concatenate([inv_g, rec_g])
+    via = np.concatenate([np.full(len(inv_q), VIA_INVITED), np.full(len(rec_q), VIA_RECRUITED)])
+    room = np.maximum(model.groups.capacity - people.group_sizes(), 0)
+    chosen = admit(q, g, room, model.rng)
+    sat = model.config.rules.satisfaction.start
+    for v in (VIA_INVITED, VIA_RECRUITED):
+        pick = chosen[via[chosen] == v]
+        day.joins[v] = np.bincount(g[pick], minlength=day.n_groups)
+        people.add(q[pick], g[pick], day.index, v, sat)
+    model.groups.joins_yesterday = day.joins.sum(axis=0)
+    if day.index % 7 == 6:
+        people.frontier.compact(people.status)
