@@ -73,7 +73,7 @@ def run(config: Config, progress: bool = False) -> Result:
         "days": config.days,
         "graph": {"kind": config.graph.kind, "people": model.graph.n,
                   "ties": int(model.graph.adjacency.nnz // 2)},
-        **summarize(timeseries, members),
+        **summarize(timeseries, members, config.lifecycle.dormant_active_share),
         "versions": versions(),
     }
     return Result(config, timeseries, members, events, summary)

@@ -17,14 +17,20 @@ log = logging.getLogger("commsim")
 
 
 def _one_line(err: BaseException) -> str:
-    """Condense an exception (Hydra's are multi-line) to one line."""
+    """Condense an exception (Hydra's are multi-line) to one line, with its cause (e.g. why a merge failed)."""
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    cause = err.__cause__
+    if cause is not None and str(cause).strip() and str(cause).strip() not in str(err):
+        lines += [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
+    if "Config search path:" in lines:  # Hydra's search path listing after "Could not find ..."
+        lines = lines[:lines.index("Config search path:")]
     keep = [ln for ln in lines if not ln.startswith(("object_type=", "reference_type=", "Set the environment"))]
     text = "; ".join(keep) or type(err).__name__
     return text.replace("full_key: ", "key: ")
 
 
 def fail(message: str, code: int = 2) -> None:
+    message = "; ".join(ln.strip() for ln in str(message).splitlines() if ln.strip())
     print(f"commsim: error: {message}", file=sys.stderr)
     sys.exit(code)
 
@@ -39,15 +45,24 @@ def check(overrides: list[str]) -> None:
         fail(str(err))
     except Exception as err:  # Hydra/OmegaConf composition errors: unknown key, wrong type, bad override
         fail(_one_line(err) + " (see `commsim --help` and conf/ for valid keys)")
-    if config.graph.kind == "file" and not Path(config.graph.path).is_file():
-        fail(f"graph.path: file not found: {config.graph.path} (give an edge list, .graphml, .gml or .gexf file)")
+    if config.graph.kind == "file":  # read it now, so a bad file fails before Hydra creates the run directory
+        from .graph import load
+
+        try:
+            graph = load(Path(config.graph.path), config.graph)
+        except GraphFileError as err:
+            fail(str(err))
+        if graph.n < config.groups.count:
+            fail(f"groups.count: {config.groups.count} groups need {config.groups.count} owners but "
+                 f"{config.graph.path} has {graph.n} people")
 
 
 def headline(result, path) -> str:
     h, g0 = result.headline, next(iter(result.summary["groups"].values()))
     exits = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in g0["exits_by_reason"].items() if v)
     life = h["lifetime_days"]
-    life_text = (f"{life} days (then active members stayed below 10 % of their peak)" if life < result.config.days
+    life_text = (f"{life} days (then the weekly active share stayed below "
+                 f"{100 * result.config.lifecycle.dormant_active_share:.0f} %)" if life < result.config.days
                  else f"still active after {result.config.days} days")
     rows = [
         ("scenario", f"{result.config.scenario.name} (seed {result.config.seed}, {result.config.days} days, "

@@ -155,8 +155,8 @@ class PopulationConfig:
     interest_homophily: float = 0.5  # share of interests taken from friends (McPherson et al. 2001)
     # Posting propensity: lognormal posts/day when online and fully engaged. Heavy-tailed so most
     # members lurk (P5; van Mierlo 2014: 74.7 % lurkers, 24 % contributors, 1.3 % superusers).
-    propensity_median_posts_per_day: float = 0.05
-    propensity_sigma: float = 1.6
+    propensity_median_posts_per_day: float = 0.015
+    propensity_sigma: float = 2.3
     tier_post_factor: tuple[float, ...] = (2.0, 1.0, 0.6)  # high, mid, low; high-potential members produce more
     newbie_question_factor: float = 1.5  # newbies post more, and their posts are questions
     # Daily online habit: a person's slot probabilities are the calendar's shares times a lognormal
@@ -227,11 +227,11 @@ class OrganizerConfig:
     lead_accept_prob: float = 0.5  # a recruited lead accepts the invitation
     # Motivation in [0, 1] wears out: "even keen admins rarely last longer than two years" (P3).
     motivation_start: float = 0.9
-    motivation_decay_per_day: float = 0.0012
+    motivation_decay_per_day: float = 0.0017
     motivation_decay_spread: float = 0.4  # lognormal sigma: people wear out at different speeds
     motivation_feedback_per_day: float = 0.004  # lively groups reward their organizers
     feedback_reference_active_share: float = 0.2  # active share at which feedback is neutral
-    burnout_per_overload: float = 0.01  # motivation lost per day per unit of overload beyond budget
+    burnout_per_overload: float = 0.004  # motivation lost per day per unit of overload beyond budget
     quit_below_motivation: float = 0.2  # core-team churn: an organizer quits below this
 
     def __post_init__(self) -> None:
@@ -253,7 +253,7 @@ class KOLConfig:
     dominance: float = 0.3  # 0 = modest, 1 = overbearing (tyranny, DOMAIN.md 暴政)
     voice_share_threshold: float = 0.3  # above this share of messages one voice starts silencing others
     motivation_start: float = 0.9
-    motivation_decay_per_day: float = 0.0008
+    motivation_decay_per_day: float = 0.0013
     motivation_decay_spread: float = 0.4
     motivation_feedback_per_day: float = 0.004
     feedback_reference_active_share: float = 0.2
@@ -273,8 +273,8 @@ class KOLConfig:
 class ActivityRule:
     """Who is online in which slot and who speaks (rules/activity.py)."""
 
-    novelty_exponent: float = 1.0  # bored members speak less
-    satisfaction_exponent: float = 1.0  # unhappy members speak less
+    novelty_exponent: float = 1.5  # bored members speak less
+    satisfaction_exponent: float = 1.5  # unhappy members speak less
     silence_sensitivity: float = 1.0  # how much a dominant voice suppresses others' posting
     active_window_days: int = 7  # "active member" = spoke within this many days (weekly active)
 
@@ -290,6 +290,8 @@ class ContentRule:
     """Quality of what members post, by author (rules/content.py)."""
 
     quality_by_tier: tuple[float, ...] = (0.9, 0.6, 0.35)  # high, mid, low potential authors; assumption (P8)
+    newbie_days: int = 60  # a newcomer flagged newbie asks questions for this many days, then knows the ropes
+    peer_answer_share: float = 0.5  # share of questions other members answer (assumption; organizers answer the rest)
     newbie_question_quality: float = 0.2  # an unanswered naive question is noise
     answered_question_quality: float = 0.5  # answered, it becomes useful content
     spam_quality: float = 0.0
@@ -298,7 +300,9 @@ class ContentRule:
     def __post_init__(self) -> None:
         if len(self.quality_by_tier) != len(TIERS):
             raise ConfigError("quality_by_tier", "expected 3 values (high, mid, low)")
-        for name in ("quality_by_tier", "newbie_question_quality", "answered_question_quality", "spam_quality"):
+        _check(self, "newbie_days", 0)
+        for name in ("quality_by_tier", "peer_answer_share", "newbie_question_quality", "answered_question_quality",
+                     "spam_quality"):
             _check(self, name, 0.0, 1.0)
         _check(self, "perception_half_life_days", 0.0, lo_open=True)
 
@@ -342,8 +346,8 @@ class NoveltyRule:
     """Novelty decays with tenure and is refreshed by newcomers and fresh content (rules/novelty.py)."""
 
     half_life_days: float = 120.0  # assumption; tuned so a policy-less group lives about two years (P3)
-    refresh_per_newcomer_share: float = 1.0  # joins as a share of members refresh this much of the gap
-    refresh_per_fresh_post: float = 0.002  # per KOL/organizer post, share of the gap refreshed
+    refresh_per_newcomer_share: float = 0.3  # joins as a share of members refresh this much of the gap
+    refresh_per_fresh_post: float = 0.001  # per KOL/organizer post, share of the gap refreshed
 
     def __post_init__(self) -> None:
         _check(self, "half_life_days", 0.0, lo_open=True)
@@ -357,7 +361,7 @@ class ExitRule:
 
     max_dissatisfied_exit_per_day: float = 0.03  # at zero satisfaction, newcomer
     satisfaction_floor: float = 0.45  # no dissatisfied exits above this satisfaction
-    max_bored_exit_per_day: float = 0.004  # at zero novelty
+    max_bored_exit_per_day: float = 0.008  # at zero novelty
     tenure_scale_days: float = 30.0  # hazard falls with tenure (Kairam et al. WSDM 2012)
     tenure_exponent: float = 0.5
     exponent: float = 2.0  # convexity of hazard in the deficit
@@ -375,16 +379,17 @@ class ExitRule:
 class JoinRule:
     """Joins along the graph: probability rises with friends inside, with diminishing returns (rules/join.py).
 
-    p(k) = p_one_friend x log2(1 + k) x interest match x group enthusiasm, capped at max_join_prob:
-    the log shape follows Backstrom, Huttenlocher, Kleinberg & Lan (KDD 2006).
+    p = min(max_join_prob, p_one_active_friend x log2(1 + k x active share)) x interest match x
+    liveliness: the log
+    shape follows Backstrom, Huttenlocher, Kleinberg & Lan (KDD 2006); active friends do the inviting.
     """
 
-    p_one_friend_per_day: float = 0.02
+    p_one_active_friend_per_day: float = 0.04
     max_join_prob_per_day: float = 0.1
     min_match: float = 0.05  # even an off-topic friend joins sometimes
 
     def __post_init__(self) -> None:
-        _check(self, "p_one_friend_per_day", 0.0, 1.0)
+        _check(self, "p_one_active_friend_per_day", 0.0, 1.0)
         _check(self, "max_join_prob_per_day", 0.0, 1.0)
         _check(self, "min_match", 0.0, 1.0)
 
@@ -398,6 +403,16 @@ class RulesConfig:
     novelty: NoveltyRule = field(default_factory=NoveltyRule)
     exit: ExitRule = field(default_factory=ExitRule)
     join: JoinRule = field(default_factory=JoinRule)
+
+
+@dataclass(frozen=True)
+class LifecycleConfig:
+    """How the lifecycle is read off the series (DOMAIN.md: 萌芽期 ... 沉寂期)."""
+
+    dormant_active_share: float = 0.05  # a group is dormant once its weekly active share stays below this
+
+    def __post_init__(self) -> None:
+        _check(self, "dormant_active_share", 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -422,6 +437,7 @@ class Config:
     organizers: OrganizerConfig = field(default_factory=OrganizerConfig)
     kols: KOLConfig = field(default_factory=KOLConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     def __post_init__(self) -> None:

@@ -107,8 +107,10 @@ def circles_graph(n: int, cfg: GraphConfig, rng: np.random.Generator) -> SocialG
         pairs = circle_size * (circle_size - 1) // 2
         n_edges = rng.binomial(pairs, p)
         which = np.repeat(np.arange(n_circles), n_edges)
-        a = start[which] + (rng.random(len(which)) * circle_size[which]).astype(np.int64)
-        b = start[which] + (rng.random(len(which)) * circle_size[which]).astype(np.int64)
+        a_off = (rng.random(len(which)) * circle_size[which]).astype(np.int64)
+        b_off = (rng.random(len(which)) * (circle_size[which] - 1)).astype(np.int64)
+        a = start[which] + a_off
+        b = start[which] + (a_off + 1 + b_off) % circle_size[which]  # another member, never oneself
         us.append(members[a])
         vs.append(members[b])
         ws.append(np.full(len(a), strength, dtype=np.float32))
@@ -148,6 +150,7 @@ _READERS = {
 
 def _read_edgelist(path: Path) -> nx.Graph:
     g = nx.Graph()
+    first = True  # a header may only be the first line that is not blank or a comment
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             line = line.split("#", 1)[0].strip()
@@ -155,15 +158,17 @@ def _read_edgelist(path: Path) -> nx.Graph:
                 continue
             parts = line.replace(",", " ").split()
             if len(parts) < 2 or len(parts) > 3:
-                raise GraphFileError(f"{path}: line {lineno}: expected 'u v [weight]', got {line!r}")
-            if parts[0] in ("source", "u") and lineno == 1:
+                raise GraphFileError(f"graph.path: {path}: line {lineno}: expected 'u v [weight]', got {line!r}")
+            if first and parts[0].lower() in ("source", "u"):
+                first = False
                 continue  # header
+            first = False
             weight = {}
             if len(parts) == 3:
                 try:
                     weight = {"weight": float(parts[2])}
                 except ValueError:
-                    raise GraphFileError(f"{path}: line {lineno}: weight {parts[2]!r} is not a number") from None
+                    raise GraphFileError(f"graph.path: {path}: line {lineno}: weight {parts[2]!r} is not a number") from None
             g.add_edge(parts[0], parts[1], **weight)
     return g
 

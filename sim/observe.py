@@ -101,22 +101,22 @@ class Recorder:
 
 
 # ------------------------------------------------------------------------ KPIs from the tables
-def lifetime_days(series: pd.DataFrame, dormant_share_of_peak: float = 0.1) -> int:
-    """Days from founding until active members stay below ``dormant_share_of_peak`` of their peak.
+def lifetime_days(series: pd.DataFrame, dormant_active_share: float) -> int:
+    """Days from founding until the weekly active share falls below ``dormant_active_share`` for good.
 
-    Returns the horizon if the group never became dormant.
+    Counted after the peak of active members; the horizon if the group never became dormant.
     """
     active = series["active_members"].to_numpy()
     if len(active) == 0:
         return 0
+    share = active / np.maximum(series["members"].to_numpy(), 1)
     peak_day = int(np.argmax(active))
-    alive = active >= dormant_share_of_peak * active[peak_day]
-    alive[:peak_day] = True
-    last_alive = int(np.flatnonzero(alive).max())
-    return last_alive + 1
+    alive = share >= dormant_active_share
+    alive[:peak_day + 1] = True
+    return int(np.flatnonzero(alive).max()) + 1
 
 
-def group_summary(series: pd.DataFrame, members: pd.DataFrame) -> dict:
+def group_summary(series: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float) -> dict:
     """Headline KPIs of one group from its time series and member rows."""
     peak = int(series["members"].idxmax() - series.index[0]) if len(series) else 0
     last = series.iloc[-1]
@@ -130,7 +130,7 @@ def group_summary(series: pd.DataFrame, members: pd.DataFrame) -> dict:
         "mean_active_share": round(float(series["active_share"].mean()), 4),
         "final_members": int(last["members"]),
         "final_active_members": int(last["active_members"]),
-        "lifetime_days": lifetime_days(series),
+        "lifetime_days": lifetime_days(series, dormant_active_share),
         "joined": joined,
         "joined_by": {v: int(series[f"joins_{v}"].sum()) for v in VIA_NAMES},
         "left": int(sum(exits.values())),
@@ -142,11 +142,12 @@ def group_summary(series: pd.DataFrame, members: pd.DataFrame) -> dict:
     }
 
 
-def summarize(timeseries: pd.DataFrame, members: pd.DataFrame) -> dict:
+def summarize(timeseries: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float) -> dict:
     """Headline KPIs: per group and over all groups."""
     per_group = {}
     for g, series in timeseries.groupby("group", sort=True):
-        per_group[str(g)] = group_summary(series.reset_index(drop=True), members[members["group"] == g])
+        per_group[str(g)] = group_summary(series.reset_index(drop=True), members[members["group"] == g],
+                                        dormant_active_share)
     total = timeseries.groupby("day", sort=True)[["members", "active_members", "joins", "exits", "posts"]].sum()
     total["active_share"] = total["active_members"] / total["members"].clip(lower=1)
     headline = {
@@ -155,7 +156,7 @@ def summarize(timeseries: pd.DataFrame, members: pd.DataFrame) -> dict:
         "peak_day": int(total["members"].idxmax()),
         "final_members": int(total["members"].iloc[-1]),
         "peak_active_share": round(float(total["active_share"].max()), 4),
-        "lifetime_days": lifetime_days(total),
+        "lifetime_days": lifetime_days(total, dormant_active_share),
         "ever_joined": len(members),
         "left": int((members["left_day"] >= 0).sum()),
     }

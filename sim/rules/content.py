@@ -1,8 +1,9 @@
 """Content: the volume, quality and noise of today's posts, by author.
 
 Quality by author: high-potential members and KOLs raise the average, low-tier posts lower it
-(``rules.content.quality_by_tier``); newbies' posts are questions, which organizers answer while
-their time lasts (answered: useful; unanswered: noise); spammers post ads (noise). The loudest
+(``rules.content.quality_by_tier``); in their first ``newbie_days`` newbies' posts are questions, which
+other members answer in part (``peer_answer_share``) and organizers answer while their time lasts
+(answered: useful; unanswered: noise); spammers post ads (noise). The loudest
 single voice's share of messages makes the silence level: above ``kols.voice_share_threshold`` a
 voice drowns others in proportion to its dominance (tyranny, DOMAIN.md). Sources: P8 (quality falls
 as noise rises), Arguello et al. CHI 2006 (answered newcomers).
@@ -20,7 +21,7 @@ def produce(model) -> None:
     g = people.group[crowd]
     G = day.n_groups
     spam = people.spammer[crowd]
-    asking = people.newbie[crowd] & ~spam
+    asking = people.newbie[crowd] & ~spam & (day.index - people.joined_day[crowd] < cfg.newbie_days)
     normal = ~spam & ~asking
     quality = np.asarray(cfg.quality_by_tier)[people.tier[crowd]]
     day.member_posts = np.bincount(g, weights=posts, minlength=G)
@@ -28,7 +29,8 @@ def produce(model) -> None:
     day.questions = np.bincount(g[asking], weights=posts[asking], minlength=G)
     normal_quality = np.bincount(g[normal], weights=(posts * quality)[normal], minlength=G)
     # organizers answer questions up to their capacity; each asker's chance is the group's answered share
-    answered_share = np.divide(np.minimum(day.answer_capacity, day.questions), day.questions,
+    answerable = cfg.peer_answer_share * day.questions + day.answer_capacity
+    answered_share = np.divide(np.minimum(answerable, day.questions), day.questions,
                                out=np.zeros(G), where=day.questions > 0)
     day.answered_questions = answered_share * day.questions
     asked = asking & (posts > 0)

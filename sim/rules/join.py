@@ -1,10 +1,13 @@
 """Join: people from the pool enter groups along the social graph, and as leads the organizers recruit.
 
-Invitation along ties (fission, 裂变): an outsider with k friends in group g joins with probability
-    p = min(max_join_prob, p_one_friend x log2(1 + k)) x (min_match + (1 - min_match) x match) x enthusiasm_g
+Invitation along ties (fission, 裂变): an outsider with k friends in group g, of whom an expected
+k_active = k x active_share_g are active (the ones who talk about the group and invite), joins with
+    p = min(max_join_prob, p_one_active_friend x log2(1 + k_active)) x (min_match + (1 - min_match) x match)
+        x liveliness_g
 rising with k with diminishing returns as Backstrom, Huttenlocher, Kleinberg & Lan (KDD 2006)
-measured; ``match`` is the outsider's interest in the group's topic and ``enthusiasm_g`` the members'
-mean satisfaction x novelty (keen members invite). Recruitment: organizers import leads from the pool
+measured; ``match`` is the outsider's interest in the group's topic and ``liveliness_g`` the volume of
+talk an invitee sees, 1 - exp(-posts per day / rules.value.volume_scale_posts_per_day). A silent group
+stops growing. Recruitment: organizers import leads from the pool
 (unscreened: any interest), who accept with ``organizers.lead_accept_prob``. A group never exceeds
 its capacity (P6); a person joins at most one group a day. Parameters: ``rules.join``, ``organizers``.
 """
@@ -13,22 +16,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..observe import active_share
 from ..population import POOL, VIA_INVITED, VIA_RECRUITED
 
 
-def join_probability(k: np.ndarray, match: np.ndarray, enthusiasm: np.ndarray, cfg) -> np.ndarray:
-    """Daily probability that an outsider with k friends inside joins (Backstrom et al. 2006 shape)."""
-    base = np.minimum(cfg.max_join_prob_per_day, cfg.p_one_friend_per_day * np.log2(1.0 + k))
-    return base * (cfg.min_match + (1.0 - cfg.min_match) * match) * enthusiasm
+def join_probability(k_active: np.ndarray, match: np.ndarray, liveliness: np.ndarray, cfg) -> np.ndarray:
+    """Daily probability that an outsider with ``k_active`` active friends inside joins (Backstrom et al. 2006)."""
+    base = np.minimum(cfg.max_join_prob_per_day, cfg.p_one_active_friend_per_day * np.log2(1.0 + k_active))
+    return base * (cfg.min_match + (1.0 - cfg.min_match) * match) * liveliness
 
 
-def enthusiasm(model) -> np.ndarray:
-    """Per group: mean satisfaction x novelty of its members (0 for an empty group)."""
-    people = model.people
-    m = people.members
-    g = people.group[m]
-    keen = np.bincount(g, weights=people.satisfaction[m] * people.novelty[m], minlength=model.groups.count)
-    return keen / np.maximum(np.bincount(g, minlength=model.groups.count), 1)
+def liveliness(model) -> np.ndarray:
+    """Per group: how lively it looks to an invitee, from its perceived posts per day."""
+    scale = model.config.rules.value.volume_scale_posts_per_day
+    return 1.0 - np.exp(-model.groups.volume_posts_per_day / scale)
 
 
 def _bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
@@ -48,18 +49,19 @@ def _bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarr
     return out[out < n]
 
 
-def invited(model, keen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Outsiders who accept an invitation along their ties today: (people, groups)."""
     people, cfg, frontier = model.people, model.config.rules.join, model.people.frontier
     if len(frontier.keys) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    p_max = float(join_probability(np.array([frontier.counts.max()]), np.ones(1), np.array([keen.max()]), cfg)[0])
+    p_max = float(join_probability(np.array([frontier.counts.max() * active.max()]), np.ones(1),
+                                   np.array([lively.max()]), cfg)[0])
     cand = _bernoulli_positions(len(frontier.keys), p_max, model.rng)
     keys, k = frontier.keys[cand], frontier.counts[cand]
     q, g = keys // frontier.n_groups, keys % frontier.n_groups
     ok = (people.status[q] == POOL) & (k > 0)
     q, g, k = q[ok], g[ok], k[ok]
-    p = join_probability(k, people.match[q, model.groups.topic[g]], keen[g], cfg)
+    p = join_probability(k * active[g], people.match[q, model.groups.topic[g]], lively[g], cfg)
     accept = model.rng.random(len(q)) * p_max < p
     return q[accept], g[accept]
 
@@ -100,8 +102,7 @@ def admit(people: np.ndarray, groups: np.ndarray, room: np.ndarray, rng: np.rand
 def arrive(model) -> None:
     """Today's joins: invitations along ties and recruited leads, within each group's capacity."""
     day, people = model.day_state, model.people
-    keen = enthusiasm(model)
-    inv_q, inv_g = invited(model, keen)
+    inv_q, inv_g = invited(model, active_share(model), liveliness(model))
     rec_q, rec_g = recruited(model)
     q = np.concatenate([inv_q, rec_q])
     g = np.concatenate([inv_g, rec_g])
