@@ -140,6 +140,8 @@ def write_run_dir(result: Result, path: Path, plot: bool = True) -> Path:
         for name in RUN_FILES:
             if (tmp / name).exists():
                 os.replace(tmp / name, path / name)
+            elif (path / name).exists():
+                (path / name).unlink()  # e.g. an earlier run's lifecycle.png when this run has no plot
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path

@@ -30,14 +30,16 @@ def lifecycle_figure(result, ax=None):
     if 1 < groups <= 12:
         for _, g in ts.groupby("group"):
             ax.plot(g["day"], g["members"], color=BLUE, linewidth=0.7, alpha=0.4)
-    peak_day = head["peak_day"]
-    ax.axvline(peak_day, color=GREY, linestyle=":", linewidth=1.5)
-    ax.annotate(f"peak: {head['peak_members']} members\nday {peak_day}", (peak_day, head["peak_members"]),
-                xytext=(8, -30), textcoords="offset points", fontsize=12)
+    active = total["active_members"].to_numpy()
+    top = int(np.argmax(active))
+    ax.annotate(f"most active: {active[top]} on day {days[top]}", (days[top], active[top]),
+                xytext=(12, 28), textcoords="offset points", fontsize=12,
+                arrowprops=dict(arrowstyle="->", color="#555555"))
     life = head["lifetime_days"]
     if life < days[-1]:
-        ax.axvspan(life, days[-1], color=GREY, alpha=0.15, linewidth=0)
-        ax.text(life + 5, ax.get_ylim()[1] * 0.92, f"dormant from day {life}", fontsize=12, color="#555555")
+        ax.axvspan(life, days[-1], color=GREY, alpha=0.2, linewidth=0)
+        ax.text(days[-1] - 5, total["members"].max() * 0.5, f"dormant\nfrom day {life}", fontsize=12,
+                color="#333333", ha="right")
     ax.set_xlabel("day", fontsize=13)
     ax.set_ylabel("people", fontsize=13)
     title = result.config.scenario.name.replace("_", " ")
@@ -45,10 +47,10 @@ def lifecycle_figure(result, ax=None):
                  f"seed {result.config.seed}", fontsize=14)
     ax.tick_params(labelsize=11)
     ax.set_xlim(days[0], days[-1])
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, total["members"].max() * 1.08 + 1)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=11, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, fontsize=11, frameon=False)
     return fig
 
 
-__all__ = ["lifecycle_figure", "np"]
+__all__ = ["lifecycle_figure"]
