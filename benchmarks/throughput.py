@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import dataclasses
+import gc
 import json
 import os
 import platform
@@ -69,8 +70,8 @@ class BenchModel(sim.CommunityModel):
         self._bench_owners = super()._choose_owners(count)
         return self._bench_owners
 
-    def _seed_users(self, owner, topic, count):
-        seeds = super()._seed_users(owner, topic, count)
+    def _seed_users(self, owner, topic, count, *args, **kwargs):
+        seeds = super()._seed_users(owner, topic, count, *args, **kwargs)
         clash = np.isin(seeds, getattr(self, "_bench_owners", []))
         self.owners_dropped += int(clash.sum())
         return seeds[~clash]
@@ -247,6 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     for members in sizes:
         print(f"measuring ~{members:,} members ...", flush=True)
         rows.append(measure(members, args, args.profile if members == sizes[-1] else None))
+        gc.collect()  # free the last model (Mesa models hold reference cycles) before the next one
     reference = None
     if args.reference_members:
         print(f"measuring the Mesa-idiomatic reference at ~{args.reference_members:,} members ...", flush=True)

@@ -227,7 +227,7 @@ class OrganizerConfig:
     lead_accept_prob: float = 0.5  # a recruited lead accepts the invitation
     # Motivation in [0, 1] wears out: "even keen admins rarely last longer than two years" (P3).
     motivation_start: float = 0.9
-    motivation_decay_per_day: float = 0.0017
+    motivation_decay_per_day: float = 0.0015
     motivation_decay_spread: float = 0.4  # lognormal sigma: people wear out at different speeds
     motivation_feedback_per_day: float = 0.004  # lively groups reward their organizers
     feedback_reference_active_share: float = 0.2  # active share at which feedback is neutral
@@ -253,7 +253,7 @@ class KOLConfig:
     dominance: float = 0.3  # 0 = modest, 1 = overbearing (tyranny, DOMAIN.md 暴政)
     voice_share_threshold: float = 0.3  # above this share of messages one voice starts silencing others
     motivation_start: float = 0.9
-    motivation_decay_per_day: float = 0.0013
+    motivation_decay_per_day: float = 0.0012
     motivation_decay_spread: float = 0.4
     motivation_feedback_per_day: float = 0.004
     feedback_reference_active_share: float = 0.2
@@ -276,11 +276,13 @@ class ActivityRule:
     novelty_exponent: float = 1.5  # bored members speak less
     satisfaction_exponent: float = 1.5  # unhappy members speak less
     silence_sensitivity: float = 1.0  # how much a dominant voice suppresses others' posting
+    liveliness_exponent: float = 0.25  # people speak where others speak (Kraut & Resnick 2012, responsiveness)
     active_window_days: int = 7  # "active member" = spoke within this many days (weekly active)
 
     def __post_init__(self) -> None:
         _check(self, "novelty_exponent", 0.0)
         _check(self, "satisfaction_exponent", 0.0)
+        _check(self, "liveliness_exponent", 0.0)
         _check(self, "silence_sensitivity", 0.0, 1.0)
         _check(self, "active_window_days", 1)
 

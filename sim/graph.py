@@ -169,6 +169,9 @@ def _read_edgelist(path: Path) -> nx.Graph:
                     weight = {"weight": float(parts[2])}
                 except ValueError:
                     raise GraphFileError(f"graph.path: {path}: line {lineno}: weight {parts[2]!r} is not a number") from None
+            old = g.get_edge_data(parts[0], parts[1])
+            if old is not None and "weight" in old and old["weight"] >= weight.get("weight", -np.inf):
+                continue  # a repeated tie keeps the strongest weight, as in _from_edges
             g.add_edge(parts[0], parts[1], **weight)
     return g
 

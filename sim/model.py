@@ -133,7 +133,7 @@ class CommunityModel(mesa.Model):
         topics = people.match[owners].argmax(axis=1)
         groups = Groups(cfg.count, cfg.capacity, topics, owners)
         for g, owner in enumerate(owners):
-            seeds = self._seed_users(int(owner), int(topics[g]), cfg.seed_users)
+            seeds = self._seed_users(int(owner), int(topics[g]), cfg.seed_users, exclude=owners)
             founders = np.concatenate([[owner], seeds]).astype(np.int64)
             people.add(founders, np.full(len(founders), g), 0, VIA_SEED, self.config.rules.satisfaction.start)
             self.day_state.joins[VIA_SEED, g] = len(founders)
@@ -174,15 +174,16 @@ class CommunityModel(mesa.Model):
             raise ValueError("groups.count: the graph has too few people to found that many groups")
         return owners
 
-    def _seed_users(self, owner: int, topic: int, count: int) -> np.ndarray:
-        """The owner's friends (then friends of friends) still in the pool, most interested first."""
+    def _seed_users(self, owner: int, topic: int, count: int, exclude: np.ndarray) -> np.ndarray:
+        """The owner's friends (then friends of friends) still in the pool and not founding a group
+        themselves, most interested first."""
         people, graph = self.people, self.graph
         _, first, _ = graph.neighbors(np.array([owner]))
         _, second, _ = graph.neighbors(first)
         chosen: list[int] = []
         for ring in (first, second):
             ring = np.unique(ring)
-            ring = ring[(people.status[ring] == POOL) & (ring != owner) & ~np.isin(ring, chosen)]
+            ring = ring[(people.status[ring] == POOL) & ~np.isin(ring, exclude) & ~np.isin(ring, chosen)]
             ring = ring[np.argsort(-people.match[ring, topic], kind="stable")]
             chosen += list(ring[: count - len(chosen)])
             if len(chosen) >= count:

@@ -2,15 +2,19 @@
 
 A member is online in slot s with their habitual probability; while online they post at a rate
     posts/day = propensity x tier factor x (newbie question factor) x novelty^a x satisfaction^b
-                x (1 - silence x sensitivity) x calendar factor x (slots online / slots usual).
+                x liveliness^c x (1 - silence x sensitivity) x calendar factor x (slots online / slots usual).
 The lognormal propensity makes most members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
-bored or unhappy members speak less; a dominant voice silences others (tyranny, DOMAIN.md);
+bored or unhappy members speak less; people speak where others speak (liveliness, the group's
+perceived posts per day, as in ``rules.join.liveliness``; Kraut & Resnick 2012); a dominant voice
+silences others (tyranny, DOMAIN.md);
 weekends and holidays are livelier (Yuan et al.). Parameters: ``rules.activity``, ``population``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .join import liveliness
 
 
 def post(model) -> None:
@@ -29,6 +33,8 @@ def post(model) -> None:
         rate *= people.novelty[crowd] ** cfg.novelty_exponent
     if cfg.satisfaction_exponent:
         rate *= people.satisfaction[crowd] ** cfg.satisfaction_exponent
+    if cfg.liveliness_exponent:
+        rate *= (liveliness(model) ** cfg.liveliness_exponent)[groups]
     rate *= 1.0 - model.groups.silence[groups] * cfg.silence_sensitivity
     rate *= online.sum(axis=1) / np.maximum(people.expected_online_slots[crowd], 1e-6)
     posts = rng.poisson(rate).astype(np.int32)
