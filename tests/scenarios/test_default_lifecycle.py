@@ -34,7 +34,6 @@ def test_active_plateau_then_decline_then_dormancy(runs):
         peak = int(np.argmax(active))
         assert 30 <= peak <= 360  # the active phase comes in the first year
         assert active[-30:].mean() < 0.6 * active[peak]  # decline in every seed
-        assert ts["active_share"].iloc[-60:].mean() < ts["active_share"].max() / 2
         lifetimes.append(r.headline["lifetime_days"])
     # about two years (P3): dormant in the second year in most seeds, never in the first
     assert min(lifetimes) >= 365
