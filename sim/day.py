@@ -48,4 +48,3 @@ class Day:
         self.joins = np.zeros((3, g), dtype=np.int64)  # by via: seed, invited, recruited
         self.exits_by_reason = np.zeros((len(EXIT_REASONS), g), dtype=np.int64)
         self.exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)
-        self.online_by_slot = np.zeros((len(SLOTS), g), dtype=np.int64)

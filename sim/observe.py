@@ -34,12 +34,6 @@ def active_share(model: "CommunityModel") -> np.ndarray:
     return active_members(model) / np.maximum(sizes, 1)
 
 
-def _mean_by_group(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    total = np.bincount(groups, weights=values, minlength=n_groups)
-    count = np.bincount(groups, minlength=n_groups)
-    return np.divide(total, count, out=np.full(n_groups, np.nan), where=count > 0)
-
-
 class Recorder:
     """Collects one row per day and group; ``frame()`` returns the time series as a DataFrame."""
 
@@ -83,12 +77,17 @@ class Recorder:
         self._put("perceived_quality", groups.quality)
         self._put("noise_share", groups.noise_share)
         self._put("silence", groups.silence)
-        ordinary = people.role[m] == ROLE_MEMBER
+        # ordinary members by (group, tier); the core team goes to an extra column that is dropped
+        T = len(TIERS)
+        key = gm * (T + 1) + np.where(people.role[m] == ROLE_MEMBER, people.tier[m], T)
+        count = np.bincount(key, minlength=G * (T + 1)).reshape(G, T + 1)
+        sat = np.bincount(key, weights=people.satisfaction[m], minlength=G * (T + 1)).reshape(G, T + 1)
         for t, name in enumerate(TIERS):
-            sel = ordinary & (people.tier[m] == t)
-            self._put(f"members_{name}", np.bincount(gm[sel], minlength=G))
-            self._put(f"satisfaction_{name}", _mean_by_group(people.satisfaction[m][sel], gm[sel], G))
-        self._put("novelty", _mean_by_group(people.novelty[m], gm, G))
+            self._put(f"members_{name}", count[:, t])
+            self._put(f"satisfaction_{name}", np.divide(sat[:, t], count[:, t], out=np.full(G, np.nan),
+                                                        where=count[:, t] > 0))
+        novelty = np.bincount(gm, weights=people.novelty[m], minlength=G)
+        self._put("novelty", np.divide(novelty, sizes, out=np.full(G, np.nan), where=sizes > 0))
         self._put("organizers", np.bincount([o.group for o in model.organizers], minlength=G))
         self._put("kols", np.bincount([k.group for k in model.kols], minlength=G))
 

@@ -20,6 +20,7 @@ VIA_SEED, VIA_INVITED, VIA_RECRUITED = 0, 1, 2
 VIA_NAMES = ("seed", "invited", "recruited")
 HIGH, MID, LOW = 0, 1, 2
 NEVER = -1
+ONLINE_BYTES = 8  # one byte per slot, padded to 8 so a person's habit is one 64-bit word
 
 
 def draw_people(n: int, cfg: PopulationConfig, graph: SocialGraph, slot_share: np.ndarray,
@@ -48,7 +49,8 @@ def draw_people(n: int, cfg: PopulationConfig, graph: SocialGraph, slot_share: n
     propensity = rng.lognormal(np.log(cfg.propensity_median_posts_per_day), cfg.propensity_sigma, n)
     propensity *= np.asarray(cfg.tier_post_factor)[tier]
     habit = rng.lognormal(0.0, cfg.online_sigma, (n, 1)) * np.exp(-cfg.online_sigma**2 / 2)
-    online = np.clip(slot_share[None, :] * habit, 0.0, 1.0).astype(np.float32)
+    online = np.zeros((n, ONLINE_BYTES), dtype=np.uint8)  # probability in 1/256 steps; padding slots stay 0
+    online[:, : len(slot_share)] = np.round(np.clip(slot_share[None, :] * habit, 0.0, 1.0) * 255)
     return dict(tier=tier, newbie=newbie, spammer=spammer, match=match,
                 propensity=propensity.astype(np.float32), online=online)
 
@@ -67,8 +69,8 @@ class MemberTable:
         self.spammer = traits["spammer"]
         self.match = traits["match"]  # (n, n_topics) interest match in [0, 1], 1 = favourite topic
         self.propensity = traits["propensity"]  # posts/day when online and fully engaged
-        self.online = traits["online"]  # (n, slots) probability of being online in each slot
-        self.expected_online_slots = self.online.sum(axis=1)
+        self.online = traits["online"]  # (n, 8) uint8: 256 x probability of being online in each slot
+        self.expected_online_slots = (self.online.sum(axis=1) / 256.0).astype(np.float32)
         # state
         self.status = np.full(n, POOL, dtype=np.int8)
         self.role = np.zeros(n, dtype=np.int8)

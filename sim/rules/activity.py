@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..config import SLOTS
 from .join import liveliness
 
 
@@ -22,11 +23,13 @@ def post(model) -> None:
     day, people, cfg = model.day_state, model.people, model.config.rules.activity
     crowd = day.crowd
     rng = model.rng
-    online = rng.random((len(crowd), people.online.shape[1]), dtype=np.float32) < people.online[crowd]
-    day.online = online
+    n = len(crowd)
+    habit = people.online.view(np.uint64)[crowd].view(np.uint8).reshape(n, -1)  # one word per person
+    draw = np.frombuffer(rng.bytes(habit.size), dtype=np.uint8).reshape(habit.shape)
+    online = draw < habit  # (n, 8) bool; columns beyond the calendar's slots are never online
+    day.online = online[:, : len(SLOTS)]
+    slots_online = (online.view(np.uint64).ravel() * np.uint64(0x0101010101010101)) >> np.uint64(56)
     groups = people.group[crowd]
-    for s in range(online.shape[1]):
-        day.online_by_slot[s] = np.bincount(groups, weights=online[:, s], minlength=day.n_groups)
     rate = people.propensity[crowd] * model.calendar.activity_factor
     rate = rate * np.where(people.newbie[crowd], model.config.population.newbie_question_factor, 1.0)
     if cfg.novelty_exponent:
@@ -36,7 +39,7 @@ def post(model) -> None:
     if cfg.liveliness_exponent:
         rate *= (liveliness(model) ** cfg.liveliness_exponent)[groups]
     rate *= 1.0 - model.groups.silence[groups] * cfg.silence_sensitivity
-    rate *= online.sum(axis=1) / np.maximum(people.expected_online_slots[crowd], 1e-6)
+    rate *= slots_online / np.maximum(people.expected_online_slots[crowd], 1e-6)
     posts = rng.poisson(rate).astype(np.int32)
     day.posts = posts
     speakers = crowd[posts > 0]

@@ -33,8 +33,11 @@ def hazards(model) -> tuple[np.ndarray, np.ndarray]:
 
 def reasons(day) -> np.ndarray:
     """The dominant cause of dissatisfaction per crowd member: low value, noise or silenced."""
-    causes = np.stack([day.shortfall, day.noise_cost, day.silence_cost])
-    return np.array([LOW_VALUE, NOISE, SILENCED], dtype=np.int8)[np.argmax(causes, axis=0)]
+    noise_wins = day.noise_cost > day.shortfall
+    top = np.where(noise_wins, day.noise_cost, day.shortfall)
+    reason = np.where(noise_wins, NOISE, LOW_VALUE).astype(np.int8)
+    reason[day.silence_cost > top] = SILENCED
+    return reason
 
 
 def leave(model) -> None:

@@ -201,6 +201,13 @@ def test_unknown_key_error_suggests_where_to_look(bad):
     assert "commsim --help" in results["unknown_key"].stderr
 
 
+def test_unknown_scenario_error_lists_the_options_without_hydra_internals(bad):
+    _, _, results = bad
+    line = results["unknown_scenario"].stderr.strip()
+    assert "default" in line  # the available scenarios
+    assert "provider=" not in line and "search path" not in line
+
+
 def test_wrong_type_error_says_why(bad):
     _, _, results = bad
     assert "Integer" in results["wrong_type"].stderr or "int" in results["wrong_type"].stderr

@@ -161,3 +161,12 @@ def test_neighbors_agrees_with_the_adjacency_on_a_generated_graph():
     expected = [(p, f, dense[p, f]) for p in people for f in np.flatnonzero(dense[p])]
     assert list(zip(person.tolist(), friend.tolist())) == [(p, f) for p, f, _ in expected]
     assert np.allclose(strength, [w for _, _, w in expected])
+
+
+def test_circle_ties_join_two_different_people():
+    """Circles of two with one expected tie each: every person is tied to their partner in each circle kind
+    (a tie drawn from a person to themself would be lost as a self-loop)."""
+    g = make("circles", 0, circle_sizes=(2, 2, 2, 2), circle_within_degree=(1.0, 1.0, 1.0, 1.0),
+             circle_tie_strength=(0.5, 0.6, 0.4, 1.0), cross_degree=0.0)
+    assert g.degree.min() >= 1
+    assert g.adjacency.nnz / N == pytest.approx(4.0, rel=0.05)  # pairs repeated across kinds merge, rarely
