@@ -17,44 +17,73 @@ from .config import EXIT_REASONS, KOLConfig, OrganizerConfig
 from .population import (MEMBER, ROLE_ADMIN, ROLE_KOL, ROLE_NAMES, ROLE_OWNER, STATUS_NAMES, VIA_NAMES)
 
 if TYPE_CHECKING:
-    from .day import Day
     from .model import CommunityModel
 
 BURNOUT = EXIT_REASONS.index("burnout")
 
 
+class CoreTeam:
+    """Array store of every core-team member's state, one row ("slot") per agent ever created.
+
+    The agents are Mesa agents whose attributes read and write their row, so the core team's daily
+    work is computed for all of them at once (``sim.rules.core_team``) while each stays an agent that
+    can be inspected, quit, and be counted in ``model.agents``.
+    """
+
+    FIELDS = {"person": np.int64, "group": np.int64, "role": np.int8, "active": bool, "organizer": bool,
+              "motivation": np.float64, "decay_per_day": np.float64, "posts_per_day": np.float64,
+              "post_quality": np.float64, "dominance": np.float64, "feedback_per_day": np.float64,
+              "feedback_reference": np.float64, "quit_below": np.float64, "posts_today": np.int64,
+              "minutes_demanded": np.float64}
+
+    def __init__(self):
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.zeros(0, dtype=dtype))
+        self.agents: list[CoreMember] = []
+
+    def append(self, agent: "CoreMember", **values) -> int:
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.append(getattr(self, name), np.asarray(values.get(name, 0), dtype=dtype)))
+        self.agents.append(agent)
+        return len(self.agents) - 1
+
+    def active_slots(self, organizer: bool | None = None) -> np.ndarray:
+        mask = self.active if organizer is None else self.active & (self.organizer == organizer)
+        return np.flatnonzero(mask)
+
+
+def _slot_property(name: str, cast):
+    def get(self):
+        return cast(getattr(self.model.team, name)[self.slot])
+
+    def set(self, value):
+        getattr(self.model.team, name)[self.slot] = value
+
+    return property(get, set, doc=f"{name} (stored in model.team)")
+
+
 class CoreMember(mesa.Agent):
     """A member of a group's core team: a person on the graph with a motivation that wears out."""
 
-    role: int = ROLE_ADMIN
-    config: OrganizerConfig | KOLConfig
+    person = _slot_property("person", int)
+    group = _slot_property("group", int)
+    role = _slot_property("role", int)
+    active = _slot_property("active", bool)
+    motivation = _slot_property("motivation", float)
+    decay_per_day = _slot_property("decay_per_day", float)
+    posts_today = _slot_property("posts_today", int)
 
-    def __init__(self, model: "CommunityModel", person: int, group: int, config):
+    def __init__(self, model: "CommunityModel", person: int, group: int, config, role: int, organizer: bool):
         super().__init__(model)
-        self.person = int(person)
-        self.group = int(group)
         self.config = config
-        self.motivation = float(config.motivation_start)
         spread = config.motivation_decay_spread
-        self.decay_per_day = config.motivation_decay_per_day * float(model.rng.lognormal(-spread**2 / 2, spread))
-        self.posts_today = 0
-        self.active = True
-
-    def _claim_voice(self, day: "Day") -> None:
-        g = self.group
-        if self.posts_today > day.core_max_posts[g]:
-            day.core_max_posts[g] = self.posts_today
-            day.loudest_dominance[g] = self.config.dominance
-
-    def _update_motivation(self, active_share: float, overload: float = 0.0, burnout_rate: float = 0.0) -> None:
-        """Motivation: steady wear, feedback from the group's liveliness, loss from overload."""
-        c = self.config
-        self.motivation += (-self.decay_per_day
-                            + c.motivation_feedback_per_day * (active_share - c.feedback_reference_active_share)
-                            - burnout_rate * overload)
-        self.motivation = min(1.0, max(0.0, self.motivation))
-        if self.motivation < c.quit_below_motivation:
-            self.quit()
+        decay = config.motivation_decay_per_day * float(model.rng.lognormal(-spread**2 / 2, spread))
+        self.slot = model.team.append(
+            self, person=person, group=group, role=role, active=True, organizer=organizer,
+            motivation=config.motivation_start, decay_per_day=decay, posts_per_day=config.posts_per_day,
+            post_quality=config.post_quality, dominance=config.dominance,
+            feedback_per_day=config.motivation_feedback_per_day,
+            feedback_reference=config.feedback_reference_active_share, quit_below=config.quit_below_motivation)
 
     def quit(self) -> None:
         """Leave the core team and the group (core-team churn), recorded as an event."""
@@ -68,65 +97,23 @@ class CoreMember(mesa.Agent):
         self.remove()
         model.core_team_changed(self.group)
 
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(person={self.person}, group={self.group}, role={ROLE_NAMES[self.role]}, "
+                f"motivation={self.motivation:.2f}, active={self.active})")
+
 
 class Organizer(CoreMember):
     """Owner or admin: posts notices, welcomes newcomers, answers newbie questions, recruits leads."""
 
     def __init__(self, model, person, group, config: OrganizerConfig, owner: bool):
-        super().__init__(model, person, group, config)
-        self.role = ROLE_OWNER if owner else ROLE_ADMIN
-        self.minutes_planned = 0.0
-        self.minutes_demanded = 0.0
-
-    def plan_day(self, day: "Day", team_size: int, newcomers: int, group_size: int) -> None:
-        """Plan today's work within the budget: welcome, post, recruit; the rest answers questions."""
-        c, rng = self.config, self.model.rng
-        budget = c.budget_minutes_per_day
-        welcome_need = newcomers / team_size * c.minutes_per_welcome
-        welcome_done = min(welcome_need, budget)
-        self.posts_today = min(int(rng.poisson(c.posts_per_day * self.motivation)),
-                               int((budget - welcome_done) // max(c.minutes_per_post, 1e-9)))
-        post_minutes = self.posts_today * c.minutes_per_post
-        leads = 0.0
-        if group_size < c.recruit_until_members:
-            leads = min(c.leads_per_day * self.motivation / team_size,
-                        (budget - welcome_done - post_minutes) / max(c.minutes_per_lead, 1e-9))
-        left = budget - welcome_done - post_minutes - leads * c.minutes_per_lead
-        g = self.group
-        day.welcome_share[g] += (welcome_done / welcome_need if welcome_need > 0 else 1.0) / team_size
-        day.core_posts[g] += self.posts_today
-        day.core_quality_sum[g] += self.posts_today * c.post_quality
-        self._claim_voice(day)
-        day.leads[g] += leads
-        day.answer_capacity[g] += max(0.0, left) / max(c.minutes_per_answer, 1e-9)
-        self.minutes_planned = budget - max(0.0, left)
-        self.minutes_demanded = welcome_need + post_minutes + leads * c.minutes_per_lead
-
-    def review_day(self, day: "Day", team_size: int, active_share: float) -> None:
-        """Charge today's answering time; overload beyond the budget burns motivation."""
-        c = self.config
-        g = self.group
-        questions_share = day.questions[g] / team_size
-        demanded = self.minutes_demanded + questions_share * c.minutes_per_answer
-        overload = max(0.0, demanded / max(c.budget_minutes_per_day, 1e-9) - 1.0)
-        self._update_motivation(active_share, overload, c.burnout_per_overload)
+        super().__init__(model, person, group, config, ROLE_OWNER if owner else ROLE_ADMIN, organizer=True)
 
 
 class KOL(CoreMember):
     """Key opinion leader: headline posts; a dominant one silences the rest (tyranny)."""
 
-    role = ROLE_KOL
-
-    def plan_day(self, day: "Day") -> None:
-        c = self.config
-        self.posts_today = int(self.model.rng.poisson(c.posts_per_day * self.motivation))
-        g = self.group
-        day.core_posts[g] += self.posts_today
-        day.core_quality_sum[g] += self.posts_today * c.post_quality
-        self._claim_voice(day)
-
-    def review_day(self, day: "Day", active_share: float) -> None:
-        self._update_motivation(active_share)
+    def __init__(self, model, person, group, config: KOLConfig):
+        super().__init__(model, person, group, config, ROLE_KOL, organizer=False)
 
 
 class Member:

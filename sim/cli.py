@@ -97,7 +97,7 @@ def main() -> None:
     register()
     args = sys.argv[1:]
     if not any(a.startswith("-") for a in args):
-        check([a for a in args if not a.startswith("hydra.")])
+        check(args)  # hydra.* overrides too: a bad one is a one-line error like any other
     app = hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")(_task)
     app()
 

@@ -6,13 +6,13 @@ import numpy as np
 import mesa
 
 from . import rules
-from .agents import KOL, CoreMember, Member, Organizer
+from .agents import KOL, CoreMember, CoreTeam, Member, Organizer
 from .calendar import Calendar
 from .config import Config
 from .day import Day
 from .graph import build_graph
 from .groups import Groups
-from .observe import Recorder, active_share
+from .observe import Recorder
 from .population import (MEMBER, POOL, ROLE_ADMIN, ROLE_KOL, ROLE_MEMBER, ROLE_OWNER, VIA_SEED, MemberTable,
                          draw_people)
 
@@ -35,6 +35,7 @@ class CommunityModel(mesa.Model):
         self.people = MemberTable(traits, self.graph, config.groups.count)
         self.expectation = np.asarray(config.population.expectation_by_tier, dtype=np.float32)[self.people.tier]
         self.events: list[tuple] = []
+        self.team = CoreTeam()
         self.day_state = Day(-1, np.empty(0, dtype=np.int64), config.groups.count)
         self.groups = self._found_groups()
         self.group_sizes = self.people.group_sizes()
@@ -45,14 +46,14 @@ class CommunityModel(mesa.Model):
         """One day, in this order (docs/odd.md, process overview)."""
         self.calendar.advance()
         self._start_day()
-        self._plan_core_team()             # organizers and KOLs plan posts, welcomes, answers, leads
+        rules.core_team.plan(self)         # organizers and KOLs plan posts, welcomes, answers, leads
         rules.activity.post(self)          # who is online in which slot, who speaks
         rules.content.produce(self)        # volume, quality, noise and silence of today's output
         rules.value.perceive(self)         # each member's value: relevance x quality + ties + rewards - costs
         rules.satisfaction.update(self)    # against expectations that rise with potential tier
         rules.novelty.update(self)         # boredom with tenure; refresh by newcomers and fresh content
         rules.exit.leave(self)             # voluntary exits, with a reason
-        self._review_core_team()           # motivation, overload and burnout of the core team
+        rules.core_team.review(self)       # motivation, overload and burnout of the core team
         rules.join.arrive(self)            # invitations along ties and recruited leads, within capacity
         self.recorder.record(self)         # observe.* into the time series
 
@@ -79,34 +80,13 @@ class CommunityModel(mesa.Model):
     # ------------------------------------------------------------------ the core team
     @property
     def organizers(self) -> list[Organizer]:
-        return list(self.agents_by_type.get(Organizer, []))
+        """Active owners and admins."""
+        return [self.team.agents[i] for i in self.team.active_slots(organizer=True)]
 
     @property
     def kols(self) -> list[KOL]:
-        return list(self.agents_by_type.get(KOL, []))
-
-    def _teams(self) -> dict[int, list[Organizer]]:
-        teams: dict[int, list[Organizer]] = {}
-        for org in self.organizers:
-            teams.setdefault(org.group, []).append(org)
-        return teams
-
-    def _plan_core_team(self) -> None:
-        day = self.day_state
-        for g, team in self._teams().items():
-            for org in team:
-                org.plan_day(day, len(team), int(self.groups.joins_yesterday[g]), int(self.group_sizes[g]))
-        for kol in self.kols:
-            kol.plan_day(day)
-
-    def _review_core_team(self) -> None:
-        day = self.day_state
-        share = active_share(self)
-        for g, team in self._teams().items():
-            for org in team:
-                org.review_day(day, len(team), float(share[g]))
-        for kol in self.kols:
-            kol.review_day(day, float(share[kol.group]))
+        """Active KOLs."""
+        return [self.team.agents[i] for i in self.team.active_slots(organizer=False)]
 
     def core_team_changed(self, group: int) -> None:
         """After a quit: the most motivated admin takes over an ownerless group; none left is logged."""

@@ -88,8 +88,9 @@ class Recorder:
                                                         where=count[:, t] > 0))
         novelty = np.bincount(gm, weights=people.novelty[m], minlength=G)
         self._put("novelty", np.divide(novelty, sizes, out=np.full(G, np.nan), where=sizes > 0))
-        self._put("organizers", np.bincount([o.group for o in model.organizers], minlength=G))
-        self._put("kols", np.bincount([k.group for k in model.kols], minlength=G))
+        team = model.team
+        self._put("organizers", np.bincount(team.group[team.active_slots(organizer=True)], minlength=G))
+        self._put("kols", np.bincount(team.group[team.active_slots(organizer=False)], minlength=G))
 
     def frame(self) -> pd.DataFrame:
         data = {name: np.concatenate(parts) for name, parts in self.columns.items()}
