@@ -17,6 +17,31 @@ import numpy as np
 from ..config import SLOTS
 from .join import liveliness
 
+LARGE_RATE = 30.0  # above this, numpy's own Poisson sampler is used
+
+
+def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Poisson draws for many small rates by inverting the CDF (exact; most members draw 0 at once)."""
+    rate = rate.astype(np.float64)
+    u = rng.random(len(rate))
+    p0 = np.exp(-rate)
+    k = np.zeros(len(rate), dtype=np.int32)
+    idx = np.flatnonzero((u >= p0) & (rate <= LARGE_RATE))
+    lam, uu, term = rate[idx], u[idx], p0[idx]
+    cdf = term.copy()
+    j = 0
+    while idx.size:
+        j += 1
+        term *= lam / j
+        cdf += term
+        k[idx] = j
+        going = uu >= cdf
+        idx, lam, uu, term, cdf = idx[going], lam[going], uu[going], term[going], cdf[going]
+    big = np.flatnonzero(rate > LARGE_RATE)
+    if big.size:
+        k[big] = rng.poisson(rate[big])
+    return k
+
 
 def post(model) -> None:
     """Draw today's online slots and posts for the crowd; mark speakers active."""
@@ -30,17 +55,17 @@ def post(model) -> None:
     day.online = online[:, : len(SLOTS)]
     slots_online = (online.view(np.uint64).ravel() * np.uint64(0x0101010101010101)) >> np.uint64(56)
     groups = people.group[crowd]
-    rate = people.propensity[crowd] * model.calendar.activity_factor
-    rate = rate * np.where(people.newbie[crowd], model.config.population.newbie_question_factor, 1.0)
+    rate = people.propensity[crowd] * np.float32(model.calendar.activity_factor)
+    newbie_factor = np.float32(model.config.population.newbie_question_factor - 1.0)
+    rate *= 1.0 + newbie_factor * people.newbie[crowd]
     if cfg.novelty_exponent:
-        rate *= people.novelty[crowd] ** cfg.novelty_exponent
+        rate *= people.novelty[crowd] ** np.float32(cfg.novelty_exponent)
     if cfg.satisfaction_exponent:
-        rate *= people.satisfaction[crowd] ** cfg.satisfaction_exponent
-    if cfg.liveliness_exponent:
-        rate *= (liveliness(model) ** cfg.liveliness_exponent)[groups]
-    rate *= 1.0 - model.groups.silence[groups] * cfg.silence_sensitivity
-    rate *= slots_online / np.maximum(people.expected_online_slots[crowd], 1e-6)
-    posts = rng.poisson(rate).astype(np.int32)
+        rate *= people.satisfaction[crowd] ** np.float32(cfg.satisfaction_exponent)
+    group_factor = (liveliness(model) ** cfg.liveliness_exponent) * (1.0 - model.groups.silence * cfg.silence_sensitivity)
+    rate *= group_factor.astype(np.float32)[groups]
+    rate *= slots_online / np.maximum(people.expected_online_slots[crowd], np.float32(1e-6))
+    posts = poisson(rate, rng)
     day.posts = posts
     speakers = crowd[posts > 0]
     people.posts_total[speakers] += posts[posts > 0]

@@ -25,9 +25,9 @@ def produce(model) -> None:
     normal = ~spam & ~asking
     quality = np.asarray(cfg.quality_by_tier)[people.tier[crowd]]
     day.member_posts = np.bincount(g, weights=posts, minlength=G)
-    day.spam = np.bincount(g[spam], weights=posts[spam], minlength=G)
-    day.questions = np.bincount(g[asking], weights=posts[asking], minlength=G)
-    normal_quality = np.bincount(g[normal], weights=(posts * quality)[normal], minlength=G)
+    day.spam = np.bincount(g, weights=posts * spam, minlength=G)
+    day.questions = np.bincount(g, weights=posts * asking, minlength=G)
+    normal_quality = np.bincount(g, weights=posts * quality * normal, minlength=G)
     # organizers answer questions up to their capacity; each asker's chance is the group's answered share
     answerable = cfg.peer_answer_share * day.questions + day.answer_capacity
     answered_share = np.divide(np.minimum(answerable, day.questions), day.questions,

@@ -11,11 +11,23 @@ content and ties against expectation), noise, or being silenced. Parameters: ``r
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..config import EXIT_REASONS
 
 LOW_VALUE, BOREDOM, NOISE, SILENCED = (EXIT_REASONS.index(r) for r in ("low_value", "boredom", "noise", "silenced"))
+
+
+@functools.lru_cache(maxsize=8)
+def _table(scale_days: float, exponent: float, length: int) -> np.ndarray:
+    return (1.0 + np.arange(length) / scale_days) ** (-exponent)
+
+
+def seniority_table(scale_days: float, exponent: float, days: int) -> np.ndarray:
+    """(1 + tenure / scale)^-exponent for tenure 0 .. days-1 (cached, grown in chunks of a year)."""
+    return _table(scale_days, exponent, 365 * (days // 365 + 1))
 
 
 def hazards(model) -> tuple[np.ndarray, np.ndarray]:
@@ -26,7 +38,7 @@ def hazards(model) -> tuple[np.ndarray, np.ndarray]:
     bored = cfg.max_bored_exit_per_day * (1.0 - people.novelty[crowd]) ** cfg.exponent * mobility
     deficit = np.maximum(0.0, cfg.satisfaction_floor - people.satisfaction[crowd]) / cfg.satisfaction_floor
     tenure = day.index - people.joined_day[crowd]
-    seniority = (1.0 + tenure / cfg.tenure_scale_days) ** (-cfg.tenure_exponent)
+    seniority = seniority_table(cfg.tenure_scale_days, cfg.tenure_exponent, day.index + 1)[tenure]
     dissatisfied = cfg.max_dissatisfied_exit_per_day * deficit ** cfg.exponent * seniority * mobility
     return np.minimum(bored, 1.0), np.minimum(dissatisfied, 1.0)
 

@@ -19,7 +19,7 @@ def perceive(model) -> None:
     day, people, groups, cfg = model.day_state, model.people, model.groups, model.config.rules.value
     crowd = day.crowd
     g = people.group[crowd]
-    relevance = people.match[crowd, groups.topic[g]]
+    relevance = np.take(people.match, crowd * people.match.shape[1] + groups.topic[g])
     volume = 1.0 - np.exp(-groups.volume_posts_per_day / cfg.volume_scale_posts_per_day)
     content = cfg.content_weight * relevance * (groups.quality * volume)[g]
     ties = people.ties_inside[crowd]

@@ -233,3 +233,18 @@ def test_crowd_excludes_the_core_team(model):
     assert (people.role[model.day_state.crowd] == ROLE_MEMBER).all()
     assert len(model.organizers) == 1 + model.config.groups.admins
     assert len(model.kols) == model.config.groups.kols
+
+
+def test_poisson_sampler_matches_the_distribution():
+    from scipy import stats
+
+    from sim.rules.activity import poisson
+
+    rng = np.random.default_rng(1)
+    for lam in (0.01, 0.3, 2.0, 12.0, 45.0):
+        k = poisson(np.full(40_000, lam, dtype=np.float32), rng)
+        assert k.mean() == pytest.approx(lam, rel=0.05, abs=0.003)
+        assert k.var() == pytest.approx(lam, rel=0.08, abs=0.003)
+        if lam < 5:
+            expected = stats.poisson.pmf(0, lam)
+            assert (k == 0).mean() == pytest.approx(expected, abs=0.01)
