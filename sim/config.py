@@ -2,7 +2,8 @@
 
 Every field has a default with its source in the comment beside it: a seed pattern (P1-P10 in
 DOMAIN.md), a paper, or "assumption" where the texts give no number (to be calibrated by the
-pattern suite). Hydra composes YAML from ``conf/`` and ``scenarios/`` over this schema, so an
+pattern suite). Hydra composes YAML from ``conf/`` (where ``conf/scenario`` links to ``scenarios/``)
+over this schema, so an
 unknown key or a wrong type fails at composition; ``build`` then turns the composed tree into these
 dataclasses, whose ``__post_init__`` checks ranges and names the full dotted key on failure.
 """
@@ -10,6 +11,7 @@ dataclasses, whose ``__post_init__`` checks ranges and names the full dotted key
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import typing
 from dataclasses import dataclass, field
@@ -39,7 +41,7 @@ def _check(cfg: Any, name: str, lo: float | None = None, hi: float | None = None
     value = getattr(cfg, name)
     values = value if isinstance(value, (tuple, list)) else (value,)
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and math.isnan(v)):
             raise ConfigError(name, f"expected a number, got {v!r}")
         if lo is not None and (v <= lo if lo_open else v < lo):
             bound = f"> {lo}" if lo_open else f">= {lo}"
@@ -62,6 +64,19 @@ def _check_choice(cfg: Any, name: str, choices: tuple[str, ...]) -> None:
         raise ConfigError(name, f"must be one of {', '.join(choices)}; got {getattr(cfg, name)!r}")
 
 
+CHINA_HOLIDAYS = (
+    "2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-02-21",
+    "2026-02-22", "2026-04-05", "2026-05-01", "2026-05-02", "2026-05-03", "2026-06-19", "2026-09-25",
+    "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07",
+    "2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-02-09", "2027-02-10",
+    "2027-02-11", "2027-04-05", "2027-05-01", "2027-05-02", "2027-05-03", "2027-06-09", "2027-09-15",
+    "2027-10-01", "2027-10-02", "2027-10-03", "2027-10-04", "2027-10-05", "2027-10-06", "2027-10-07",
+    "2028-01-01", "2028-01-25", "2028-01-26", "2028-01-27", "2028-01-28", "2028-01-29", "2028-01-30",
+    "2028-01-31", "2028-04-04", "2028-05-01", "2028-05-02", "2028-05-03", "2028-05-28", "2028-10-01",
+    "2028-10-02", "2028-10-03", "2028-10-04", "2028-10-05", "2028-10-06", "2028-10-07",
+)
+
+
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ScenarioMeta:
@@ -78,9 +93,9 @@ class CalendarConfig:
     """Days, weekdays, holidays and the intra-day slots in which members are online."""
 
     start_date: str = "2026-01-05"  # a Monday; any ISO date
-    # Public holidays (ISO dates). China's 2026-2028 calendar; packets and chat cluster on
-    # festivals (Yuan et al. 2016-2017, WeChat red packets).
-    holidays: tuple[str, ...] = ()
+    # Public holidays (ISO dates): mainland China 2026-2028 (State Council notices; lunar festivals by
+    # date). Packets and chat cluster on festivals (Yuan et al. 2016-2017, WeChat red packets).
+    holidays: tuple[str, ...] = CHINA_HOLIDAYS
     weekend_activity_factor: float = 1.1  # assumption: leisure chat rises at weekends
     holiday_activity_factor: float = 1.3  # Yuan et al.: activity clusters at festivals
     # Share of a typical member's days on which they are online in each slot, in SLOTS order.
@@ -444,7 +459,7 @@ class Config:
 
     def __post_init__(self) -> None:
         _check(self, "seed", 0)
-        _check(self, "days", 1)
+        _check(self, "days", 1, 100_000)
         needed = self.groups.count * (self.groups.seed_users + 1)
         if self.graph.kind != "file" and needed > self.population.size:
             raise ConfigError("groups.count", f"{self.groups.count} groups need {needed} founders and seed users "
@@ -473,19 +488,56 @@ def build(cls: type, tree: Any, path: str = "") -> Any:
     for f in dataclasses.fields(cls):
         if f.name not in tree:
             continue
-        value, hint = tree[f.name], hints[f.name]
         key = f"{path}.{f.name}" if path else f.name
-        if dataclasses.is_dataclass(hint):
-            value = build(hint, value, key)
-        elif isinstance(value, list):
-            value = tuple(value)
-        kwargs[f.name] = value
+        kwargs[f.name] = _coerce(tree[f.name], hints[f.name], key)
     try:
         return cls(**kwargs)
     except ConfigError as err:
         raise err.under(path) from None
     except TypeError as err:
         raise ConfigError(path or cls.__name__, str(err)) from None
+
+
+def _coerce(value: Any, hint: Any, key: str) -> Any:
+    """Check ``value`` against the field's type hint; lists become tuples. ConfigError names ``key``."""
+    if dataclasses.is_dataclass(hint):
+        if value is not None and not isinstance(value, dict):
+            raise ConfigError(key, f"expected a section of keys, got {value!r}")
+        return build(hint, value, key)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(key, f"expected a list, got {value!r}")
+        return tuple(_coerce(v, args[0], f"{key}[{i}]") for i, v in enumerate(value))
+    if args and type(None) in args:  # Optional[X]
+        return None if value is None else _coerce(value, next(a for a in args if a is not type(None)), key)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(key, f"expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, f"expected an integer (a whole number), got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(key, f"expected a number, got {value!r}")
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ConfigError(key, "number too large") from None
+        if not math.isfinite(value):
+            raise ConfigError(key, f"expected a finite number, got {value!r}")
+        return value
+    if hint is str:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()  # an unquoted YAML date
+        if not isinstance(value, str):
+            raise ConfigError(key, f"expected a string, got {value!r}")
+        return value
+    return value
 
 
 def to_dict(cfg: Any) -> dict:

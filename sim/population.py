@@ -42,8 +42,8 @@ def draw_people(n: int, cfg: PopulationConfig, graph: SocialGraph, slot_share: n
     interest = rng.dirichlet(np.full(cfg.n_topics, cfg.interest_concentration), size=n)
     if cfg.interest_homophily > 0 and graph.adjacency.nnz:
         # friends share interests (homophily, McPherson et al. 2001): mix in the neighbours' mean
-        deg = np.maximum(graph.degree, 1)[:, None]
-        interest = (1 - cfg.interest_homophily) * interest + cfg.interest_homophily * (graph.adjacency @ interest) / deg
+        strength = np.maximum(np.asarray(graph.adjacency.sum(axis=1)), 1e-9)  # tie-strength-weighted mean
+        interest = (1 - cfg.interest_homophily) * interest + cfg.interest_homophily * (graph.adjacency @ interest) / strength
         interest /= interest.sum(axis=1, keepdims=True)
     match = (interest / interest.max(axis=1, keepdims=True)).astype(np.float32)
     propensity = rng.lognormal(np.log(cfg.propensity_median_posts_per_day), cfg.propensity_sigma, n)

@@ -3,7 +3,7 @@
 A member is online in slot s with their habitual probability; while online they post at a rate
     posts/day = propensity x tier factor x (newbie question factor) x novelty^a x satisfaction^b
                 x liveliness^c x (1 - silence x sensitivity) x calendar factor x (slots online / slots usual).
-The lognormal propensity makes most members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
+Newbies ask more in their first ``rules.content.newbie_days``. The lognormal propensity makes most members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
 bored or unhappy members speak less; people speak where others speak (liveliness, the group's
 perceived posts per day, as in ``rules.join.liveliness``; Kraut & Resnick 2012); a dominant voice
 silences others (tyranny, DOMAIN.md);
@@ -57,7 +57,8 @@ def post(model) -> None:
     groups = people.group[crowd]
     rate = people.propensity[crowd] * np.float32(model.calendar.activity_factor)
     newbie_factor = np.float32(model.config.population.newbie_question_factor - 1.0)
-    rate *= 1.0 + newbie_factor * people.newbie[crowd]
+    asking = people.newbie[crowd] & (day.index - people.joined_day[crowd] < model.config.rules.content.newbie_days)
+    rate *= 1.0 + newbie_factor * asking
     if cfg.novelty_exponent:
         rate *= people.novelty[crowd] ** np.float32(cfg.novelty_exponent)
     if cfg.satisfaction_exponent:

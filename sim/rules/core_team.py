@@ -55,6 +55,9 @@ def plan(model) -> None:
     day.core_max_posts[g[loudest]] = posts[loudest]
     day.loudest_dominance[g[loudest]] = team.dominance[slots][loudest]
     team.posts_today[slots] = posts
+    spoke = posts > 0
+    model.people.posts_total[team.person[slots][spoke]] += posts[spoke]
+    model.people.last_active_day[team.person[slots][spoke]] = day.index
     team.minutes_demanded[slots] = welcome_need + post_minutes + leads * cfg.minutes_per_lead
 
 

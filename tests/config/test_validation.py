@@ -136,7 +136,7 @@ BAD = [
     ({"calendar": {"slot_online_share": [0.3, 0.4, 0.3, 0.4, 0.5, 0.5, 1.5]}}, "calendar.slot_online_share", "<= 1"),
     ({"calendar": {"start_date": "2026-02-30"}}, "calendar.start_date", "ISO date"),
     ({"calendar": {"start_date": "next monday"}}, "calendar.start_date", "ISO date"),
-    ({"calendar": {"start_date": 20260105}}, "calendar.start_date", "ISO date"),
+    ({"calendar": {"start_date": 20260105}}, "calendar.start_date", "expected a string"),
     ({"calendar": {"holidays": ["2026-01-01", "2026-13-01"]}}, "calendar.holidays[1]", "ISO date"),
     ({"calendar": {"weekend_activity_factor": 0}}, "calendar.weekend_activity_factor", "> 0"),
     ({"graph": {"kind": "nope"}}, "graph.kind", "scale_free"),
@@ -289,9 +289,7 @@ def test_fuzz_one_numeric_field_errors_name_a_full_dotted_key(data):
     assert stored == (tuple(value) if isinstance(value, list) else value)
 
 
-# ------------------------------------------------------------------------------ known gaps in sim/config.py
-# These pin bugs found while writing the suite (reported to the lead); strict, so they fail loudly once fixed.
-@pytest.mark.xfail(strict=True, reason="sim/config.py: int fields accept non-integers (days=1.5 builds)")
+# ------------------------------------------------------------------------------ types and shapes
 @pytest.mark.parametrize("tree, key", [({"days": 1.5}, "days"), ({"population": {"size": 800.5}}, "population.size"),
                                        ({"days": float("inf")}, "days")])
 def test_int_fields_refuse_non_integers(tree, key):
@@ -300,14 +298,12 @@ def test_int_fields_refuse_non_integers(tree, key):
     assert err.value.key == key
 
 
-@pytest.mark.xfail(strict=True, reason="sim/config.py _check: math.isnan(huge int) raises OverflowError")
 def test_huge_integer_is_a_config_error():
     with pytest.raises(ConfigError) as err:
         build(Config, {"days": 10**400})
     assert err.value.key == "days"
 
 
-@pytest.mark.xfail(strict=True, reason="sim/config.py build: a number where a section belongs raises TypeError")
 @pytest.mark.parametrize("tree, key", [({"population": 5}, "population"), ({"scenario": 3}, "scenario")])
 def test_number_in_place_of_a_section_is_a_config_error(tree, key):
     with pytest.raises(ConfigError) as err:
@@ -315,8 +311,6 @@ def test_number_in_place_of_a_section_is_a_config_error(tree, key):
     assert err.value.key == key
 
 
-@pytest.mark.xfail(strict=True, reason="sim/config.py: a scalar where a list belongs (or the reverse) is reported "
-                                       "against the section ('population', 'Config'), not the field")
 @pytest.mark.parametrize("tree, key", [
     ({"population": {"tier_shares": 0.5}}, "population.tier_shares"),
     ({"calendar": {"holidays": 5}}, "calendar.holidays"),
@@ -326,3 +320,10 @@ def test_wrong_shape_names_the_field(tree, key):
     with pytest.raises(ConfigError) as err:
         build(Config, tree)
     assert err.value.key == key
+
+
+def test_composed_default_equals_the_schema_default():
+    """`commsim` with no overrides and `CommunityModel()` run the same world."""
+    from sim.api import compose, to_config
+
+    assert to_config(compose()) == Config()
