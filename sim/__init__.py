@@ -4,5 +4,7 @@ __version__ = "0.1.0"
 
 from .config import Config, ConfigError  # noqa: E402
 from .model import CommunityModel  # noqa: E402
+from .api import simulate  # noqa: E402
+from .outputs import Result  # noqa: E402
 
-__all__ = ["CommunityModel", "Config", "ConfigError", "__version__"]
+__all__ = ["CommunityModel", "Config", "ConfigError", "Result", "simulate", "__version__"]
