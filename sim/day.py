@@ -16,6 +16,8 @@ class Day:
     index: int
     crowd: np.ndarray  # ordinary members (not organizers or KOLs) at the start of the day
     n_groups: int
+    group: np.ndarray | None = None  # (len(crowd),) each crowd member's group
+    tier: np.ndarray | None = None  # (len(crowd),) each crowd member's potential tier
     online: np.ndarray | None = None  # (len(crowd), slots) bool
     posts: np.ndarray | None = None  # (len(crowd),) posts today
     value: np.ndarray | None = None  # (len(crowd),) perceived value of today
@@ -24,6 +26,7 @@ class Day:
     silence_cost: np.ndarray | None = None
     reward: np.ndarray | None = None  # (len(crowd),) rewards received today (policies add to it)
     answered: np.ndarray | None = None  # (len(crowd),) bool: a question of theirs was answered today
+    active_share: np.ndarray | None = None  # per group, after exits (core_team.review), for joins
 
     def __post_init__(self) -> None:
         g = self.n_groups

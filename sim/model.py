@@ -73,7 +73,8 @@ class CommunityModel(mesa.Model):
         m = people.members
         crowd = m[people.role[m] == ROLE_MEMBER]
         self.group_sizes = np.bincount(people.group[m], minlength=self.groups.count)
-        self.day_state = Day(self.calendar.day, crowd, self.groups.count)
+        self.day_state = Day(self.calendar.day, crowd, self.groups.count, group=people.group[crowd],
+                             tier=people.tier[crowd])
         if self.calendar.day == 0:  # founders are counted as day 0's joins
             self.day_state.joins[VIA_SEED] = self._founding_joins
 

@@ -54,7 +54,7 @@ def post(model) -> None:
     online = draw < habit  # (n, 8) bool; columns beyond the calendar's slots are never online
     day.online = online[:, : len(SLOTS)]
     slots_online = (online.view(np.uint64).ravel() * np.uint64(0x0101010101010101)) >> np.uint64(56)
-    groups = people.group[crowd]
+    groups = day.group
     rate = people.propensity[crowd] * np.float32(model.calendar.activity_factor)
     newbie_factor = np.float32(model.config.population.newbie_question_factor - 1.0)
     asking = people.newbie[crowd] & (day.index - people.joined_day[crowd] < model.config.rules.content.newbie_days)

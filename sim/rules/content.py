@@ -18,12 +18,12 @@ def produce(model) -> None:
     """Aggregate today's posts per group into volume, mean quality, noise share and silence."""
     day, people, cfg = model.day_state, model.people, model.config.rules.content
     crowd, posts = day.crowd, day.posts
-    g = people.group[crowd]
+    g = day.group
     G = day.n_groups
     spam = people.spammer[crowd]
     asking = people.newbie[crowd] & ~spam & (day.index - people.joined_day[crowd] < cfg.newbie_days)
     normal = ~spam & ~asking
-    quality = np.asarray(cfg.quality_by_tier)[people.tier[crowd]]
+    quality = np.asarray(cfg.quality_by_tier, dtype=np.float32)[day.tier]
     day.member_posts = np.bincount(g, weights=posts, minlength=G)
     day.spam = np.bincount(g, weights=posts * spam, minlength=G)
     day.questions = np.bincount(g, weights=posts * asking, minlength=G)

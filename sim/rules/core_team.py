@@ -72,7 +72,8 @@ def review(model) -> None:
     size = np.maximum(np.bincount(g[org], minlength=G), 1)
     demanded = team.minutes_demanded[slots] + day.questions[g] / size[g] * cfg.minutes_per_answer
     overload = np.where(org, np.maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0), 0.0)
-    share = active_share(model)[g]
+    day.active_share = active_share(model)
+    share = day.active_share[g]
     m = (team.motivation[slots] - team.decay_per_day[slots]
          + team.feedback_per_day[slots] * (share - team.feedback_reference[slots])
          - cfg.burnout_per_overload * overload)

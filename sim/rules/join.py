@@ -102,7 +102,8 @@ def admit(people: np.ndarray, groups: np.ndarray, room: np.ndarray, rng: np.rand
 def arrive(model) -> None:
     """Today's joins: invitations along ties and recruited leads, within each group's capacity."""
     day, people = model.day_state, model.people
-    inv_q, inv_g = invited(model, active_share(model), liveliness(model))
+    active = day.active_share if day.active_share is not None else active_share(model)
+    inv_q, inv_g = invited(model, active, liveliness(model))
     rec_q, rec_g = recruited(model)
     q = np.concatenate([inv_q, rec_q])
     g = np.concatenate([inv_g, rec_g])

@@ -22,6 +22,6 @@ def update(model) -> None:
     s = s + cfg.adapt_per_day * (target - s)
     newcomer = people.joined_day[crowd] == day.index - 1
     if newcomer.any():
-        s += cfg.welcome_bonus * day.welcome_share[people.group[crowd]] * newcomer
+        s += cfg.welcome_bonus * day.welcome_share[day.group] * newcomer
     s += cfg.answer_bonus * day.answered
     people.satisfaction[crowd] = np.clip(s, 0.0, 1.0)

@@ -18,16 +18,17 @@ def perceive(model) -> None:
     """Compute each crowd member's value today and its parts (kept for exit reasons)."""
     day, people, groups, cfg = model.day_state, model.people, model.groups, model.config.rules.value
     crowd = day.crowd
-    g = people.group[crowd]
+    g = day.group
     relevance = np.take(people.match, crowd * people.match.shape[1] + groups.topic[g])
     volume = 1.0 - np.exp(-groups.volume_posts_per_day / cfg.volume_scale_posts_per_day)
-    content = cfg.content_weight * relevance * (groups.quality * volume)[g]
+    per_group = lambda x: np.asarray(x, dtype=np.float32)[g]  # noqa: E731
+    gross = relevance * per_group(cfg.content_weight * groups.quality * volume)
     ties = people.ties_inside[crowd]
-    gross = content + cfg.ties_weight * ties / (ties + cfg.ties_half_strength)
+    gross += cfg.ties_weight * ties / (ties + np.float32(cfg.ties_half_strength))
     if day.reward is not None:
-        gross = gross + day.reward
-    sensitivity = np.asarray(model.config.population.noise_sensitivity_by_tier)[people.tier[crowd]]
-    day.noise_cost = (cfg.noise_weight * groups.noise_share[g] * sensitivity).astype(np.float32)
-    day.silence_cost = (cfg.silence_weight * groups.silence[g]).astype(np.float32)
-    day.value = (gross - day.noise_cost - day.silence_cost).astype(np.float32)
-    day.shortfall = np.maximum(0.0, model.expectation[crowd] - gross).astype(np.float32)
+        gross += day.reward
+    sensitivity = np.asarray(model.config.population.noise_sensitivity_by_tier, dtype=np.float32)[day.tier]
+    day.noise_cost = per_group(cfg.noise_weight * groups.noise_share) * sensitivity
+    day.silence_cost = per_group(cfg.silence_weight * groups.silence)
+    day.value = gross - day.noise_cost - day.silence_cost
+    day.shortfall = np.maximum(model.expectation[crowd] - gross, np.float32(0.0))

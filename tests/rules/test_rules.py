@@ -22,7 +22,6 @@ def model():
     m = CommunityModel(small_config(size=300, seed_users=15))
     m.calendar.day = 10
     m._start_day()
-    m.day_state = Day(10, m.day_state.crowd, m.groups.count)
     return m
 
 
@@ -198,7 +197,7 @@ def test_content_quality_and_noise_by_hand(model):
     crowd = day.crowd
     people.newbie[crowd] = False
     people.spammer[crowd] = False
-    people.tier[crowd] = 0  # every member high-potential
+    people.tier[crowd] = day.tier[:] = 0  # every member high-potential
     people.spammer[crowd[0]] = True
     day.posts = np.zeros(len(crowd), dtype=np.int32)
     day.posts[0] = 2  # two ads
