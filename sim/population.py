@@ -117,14 +117,16 @@ class MemberTable:
         src, nbr, w = self.graph.neighbors(people)
         same = (self.status[nbr] == MEMBER) & (self.group[nbr] == self.group[src])
         # each new member gains every tie to a member of its group; old members gain the new tie
-        self.ties_inside += np.bincount(src[same], weights=w[same], minlength=self.n).astype(np.float32)
-        old = same & ~np.isin(nbr, people)
-        self.ties_inside += np.bincount(nbr[old], weights=w[old], minlength=self.n).astype(np.float32)
+        np.add.at(self.ties_inside, src[same], w[same])
+        joining = np.zeros(self.n, dtype=bool)
+        joining[people] = True
+        old = same & ~joining[nbr]
+        np.add.at(self.ties_inside, nbr[old], w[old])
         outside = self.status[nbr] == POOL
         self.frontier.update(nbr[outside], self.group[src[outside]], +1)
 
-    def remove(self, people: np.ndarray, day: int, reason: int) -> None:
-        """Members leave their group for good, with a day and a reason."""
+    def remove(self, people: np.ndarray, day: int, reason: int | np.ndarray) -> None:
+        """Members leave their group for good, with a day and a reason (one, or one each)."""
         people = np.asarray(people, dtype=np.int64)
         if len(people) == 0:
             return
@@ -136,8 +138,9 @@ class MemberTable:
         src, nbr, w = self.graph.neighbors(people)
         src_group = self.group[src]  # a leaver keeps its last group for the record
         same = (self.status[nbr] == MEMBER) & (self.group[nbr] == src_group)
-        self.ties_inside -= np.bincount(nbr[same], weights=w[same], minlength=self.n).astype(np.float32)
-        np.maximum(self.ties_inside, 0.0, out=self.ties_inside)
+        touched = nbr[same]
+        np.subtract.at(self.ties_inside, touched, w[same])
+        self.ties_inside[touched] = np.maximum(self.ties_inside[touched], 0.0)  # float rounding
         outside = self.status[nbr] == POOL
         self.frontier.update(nbr[outside], src_group[outside], -1)
 
@@ -145,20 +148,30 @@ class MemberTable:
 class Frontier:
     """Friends-inside counts per (outsider, group): the join frontier, kept as sorted keys.
 
-    key = person * n_groups + group. Updates touch only the changed keys (searchsorted + insert).
+    key = person * n_groups + group. Changes are buffered and applied together by ``flush`` (once a
+    day, before the join draw): only the changed keys are touched (searchsorted + one insert).
     """
 
     def __init__(self, n_groups: int):
         self.n_groups = n_groups
         self.keys = np.empty(0, dtype=np.int64)
         self.counts = np.empty(0, dtype=np.int32)
+        self._pending: list[tuple[np.ndarray, int]] = []
 
     def update(self, people: np.ndarray, groups: np.ndarray, delta: int) -> None:
-        if len(people) == 0:
+        """Buffer a change of ``delta`` friends inside for each (person, group) pair."""
+        if len(people):
+            self._pending.append((people.astype(np.int64) * self.n_groups + groups, delta))
+
+    def flush(self) -> None:
+        """Apply the buffered changes."""
+        if not self._pending:
             return
-        keys = people.astype(np.int64) * self.n_groups + groups
+        keys = np.concatenate([k for k, _ in self._pending])
+        deltas = np.concatenate([np.full(len(k), d, dtype=np.int32) for k, d in self._pending])
+        self._pending = []
         uk, inv = np.unique(keys, return_inverse=True)
-        dsum = np.bincount(inv, minlength=len(uk)).astype(np.int32) * delta
+        dsum = np.bincount(inv, weights=deltas, minlength=len(uk)).astype(np.int32)
         pos = np.searchsorted(self.keys, uk)
         found = pos < len(self.keys)
         found[found] = self.keys[pos[found]] == uk[found]
@@ -170,10 +183,12 @@ class Frontier:
 
     def compact(self, status: np.ndarray) -> None:
         """Drop entries whose count is zero or whose person is no longer in the pool."""
+        self.flush()
         keep = (self.counts > 0) & (status[self.keys // self.n_groups] == POOL)
         self.keys, self.counts = self.keys[keep], self.counts[keep]
 
     def count(self, person: int, group: int) -> int:
+        self.flush()
         key = person * self.n_groups + group
         i = np.searchsorted(self.keys, key)
         return int(self.counts[i]) if i < len(self.keys) and self.keys[i] == key else 0

@@ -17,13 +17,13 @@ import numpy as np
 from ..config import SLOTS
 from .join import liveliness
 
-LARGE_RATE = 30.0  # above this, numpy's own Poisson sampler is used
+LARGE_RATE = 8.0  # above this, numpy's own Poisson sampler is used
 
 
 def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Poisson draws for many small rates by inverting the CDF (exact; most members draw 0 at once)."""
-    rate = rate.astype(np.float64)
-    u = rng.random(len(rate))
+    rate = rate.astype(np.float32)
+    u = rng.random(len(rate), dtype=np.float32)
     p0 = np.exp(-rate)
     k = np.zeros(len(rate), dtype=np.int32)
     idx = np.flatnonzero((u >= p0) & (rate <= LARGE_RATE))

@@ -65,5 +65,4 @@ def leave(model) -> None:
     groups = people.group[who]
     np.add.at(day.exits_by_reason, (why, groups), 1)
     np.add.at(day.exits_by_tier, (people.tier[who], groups), 1)
-    for r in np.unique(why):
-        people.remove(who[why == r], day.index, int(r))
+    people.remove(who, day.index, why)

@@ -52,6 +52,7 @@ def _bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarr
 def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Outsiders who accept an invitation along their ties today: (people, groups)."""
     people, cfg, frontier = model.people, model.config.rules.join, model.people.frontier
+    frontier.flush()
     if len(frontier.keys) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     p_max = float(join_probability(np.array([frontier.counts.max() * active.max()]), np.ones(1),
