@@ -25,7 +25,7 @@ def active_members(model: "CommunityModel") -> np.ndarray:
     m = people.members
     window = model.config.rules.activity.active_window_days
     recent = people.last_active_day[m] > model.calendar.day - window
-    return np.bincount(people.group[m][recent], minlength=model.groups.count)
+    return np.bincount(people.group[m], weights=recent, minlength=model.groups.count).astype(np.int64)
 
 
 def active_share(model: "CommunityModel") -> np.ndarray:
@@ -57,7 +57,7 @@ class Recorder:
         self._put("members", sizes)
         self._put("active_members", active)
         self._put("active_share", np.divide(active, sizes, out=np.zeros(G), where=sizes > 0))
-        self._put("speakers", np.bincount(people.group[day.crowd], weights=day.posts > 0, minlength=G)
+        self._put("speakers", np.bincount(day.group, weights=day.posts > 0, minlength=G)
                   if day.posts is not None and len(day.crowd) else np.zeros(G))
         for v, name in enumerate(VIA_NAMES):
             self._put(f"joins_{name}", day.joins[v])

@@ -43,12 +43,13 @@ def hazards(model) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum(bored, 1.0), np.minimum(dissatisfied, 1.0)
 
 
-def reasons(day) -> np.ndarray:
-    """The dominant cause of dissatisfaction per crowd member: low value, noise or silenced."""
-    noise_wins = day.noise_cost > day.shortfall
-    top = np.where(noise_wins, day.noise_cost, day.shortfall)
+def reasons(day, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The dominant cause of dissatisfaction for crowd ``rows``: low value, noise or silenced."""
+    shortfall, noise, silence = day.shortfall[rows], day.noise_cost[rows], day.silence_cost[rows]
+    noise_wins = noise > shortfall
+    top = np.where(noise_wins, noise, shortfall)
     reason = np.where(noise_wins, NOISE, LOW_VALUE).astype(np.int8)
-    reason[day.silence_cost > top] = SILENCED
+    reason[silence > top] = SILENCED
     return reason
 
 
@@ -57,11 +58,9 @@ def leave(model) -> None:
     day, people = model.day_state, model.people
     bored, dissatisfied = hazards(model)
     u = model.rng.random(len(day.crowd))
-    goes_bored = u < bored
-    goes_dissatisfied = ~goes_bored & (u < bored + dissatisfied)
-    reason = np.where(goes_bored, BOREDOM, reasons(day)).astype(np.int8)
-    leaving = goes_bored | goes_dissatisfied
-    who, why = day.crowd[leaving], reason[leaving]
+    leaving = np.flatnonzero(u < bored + dissatisfied)
+    why = np.where(u[leaving] < bored[leaving], BOREDOM, reasons(day, leaving)).astype(np.int8)
+    who = day.crowd[leaving]
     groups = people.group[who]
     np.add.at(day.exits_by_reason, (why, groups), 1)
     np.add.at(day.exits_by_tier, (people.tier[who], groups), 1)
