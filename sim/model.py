@@ -116,7 +116,7 @@ class CommunityModel(mesa.Model):
         for g, owner in enumerate(owners):
             seeds = self._seed_users(int(owner), int(topics[g]), cfg.seed_users, exclude=owners)
             founders = np.concatenate([[owner], seeds]).astype(np.int64)
-            people.add(founders, np.full(len(founders), g), 0, VIA_SEED, self.config.rules.satisfaction.start)
+            people.add(founders, np.full(len(founders), g), 0, VIA_SEED, self.config.rules.satisfaction.start, topics)
             self.day_state.joins[VIA_SEED, g] = len(founders)
             people.role[owner] = ROLE_OWNER
             Organizer(self, owner, g, self.config.organizers, owner=True)

@@ -47,7 +47,7 @@ def members_frame(model) -> pd.DataFrame:
         "status": pd.Categorical.from_codes(p.status[ever], STATUS_NAMES),
         "exit_reason": pd.Categorical.from_codes(p.exit_reason[ever], EXIT_REASONS),
         "posts": p.posts_total[ever],
-        "interest_match": p.match[ever, topic].astype(np.float64),
+        "interest_match": p.relevance[ever].astype(np.float64),
         "satisfaction": p.satisfaction[ever].astype(np.float64),
         "ties_inside": p.ties_inside[ever].astype(np.float64),
     })

@@ -82,6 +82,7 @@ class MemberTable:
         self.satisfaction = np.zeros(n, dtype=np.float32)
         self.novelty = np.zeros(n, dtype=np.float32)
         self.ties_inside = np.zeros(n, dtype=np.float32)  # summed tie strength to fellow members
+        self.relevance = np.zeros(n, dtype=np.float32)  # interest match with the own group's topic (同好)
         self.posts_total = np.zeros(n, dtype=np.int32)
         self.last_active_day = np.full(n, -(10**6), dtype=np.int32)
         self.frontier = Frontier(n_groups)
@@ -100,8 +101,9 @@ class MemberTable:
         return np.bincount(self.group[m], minlength=self.n_groups)
 
     # ------------------------------------------------------------------ membership changes
-    def add(self, people: np.ndarray, groups: np.ndarray, day: int, via: int, satisfaction: float) -> None:
-        """People from the pool join the given groups (one group each)."""
+    def add(self, people: np.ndarray, groups: np.ndarray, day: int, via: int, satisfaction: float,
+            group_topics: np.ndarray) -> None:
+        """People from the pool join the given groups (one group each); ``group_topics[g]`` is g's topic."""
         people = np.asarray(people, dtype=np.int64)
         if len(people) == 0:
             return
@@ -113,6 +115,7 @@ class MemberTable:
         self.satisfaction[people] = satisfaction
         self.novelty[people] = 1.0
         self.ties_inside[people] = 0.0
+        self.relevance[people] = self.match[people, group_topics[groups]]
         self._members = None
         src, nbr, w = self.graph.neighbors(people)
         same = (self.status[nbr] == MEMBER) & (self.group[nbr] == self.group[src])

@@ -55,7 +55,9 @@ def produce(model) -> None:
 
 
 def _max_member_posts(groups: np.ndarray, posts: np.ndarray, n_groups: int) -> np.ndarray:
-    out = np.zeros(n_groups)
-    spoke = posts > 0
-    np.maximum.at(out, groups[spoke], posts[spoke])
+    """Per group, the most posts by one member today (few members post more than twice)."""
+    out = np.maximum(np.bincount(groups, weights=posts == 1, minlength=n_groups) > 0,
+                     2 * (np.bincount(groups, weights=posts == 2, minlength=n_groups) > 0)).astype(np.float64)
+    many = posts > 2
+    np.maximum.at(out, groups[many], posts[many])
     return out

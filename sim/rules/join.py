@@ -115,7 +115,7 @@ def arrive(model) -> None:
     for v in (VIA_INVITED, VIA_RECRUITED):
         pick = chosen[via[chosen] == v]
         day.joins[v] = np.bincount(g[pick], minlength=day.n_groups)
-        people.add(q[pick], g[pick], day.index, v, sat)
+        people.add(q[pick], g[pick], day.index, v, sat, model.groups.topic)
     model.groups.joins_yesterday = day.joins[VIA_INVITED] + day.joins[VIA_RECRUITED]  # founders were welcomed on day 0
     if day.index % 7 == 6:
         people.frontier.compact(people.status)

@@ -20,8 +20,7 @@ def update(model) -> None:
     s = people.satisfaction[crowd]
     target = np.clip(0.5 + cfg.value_gain * (day.value - model.expectation[crowd]), 0.0, 1.0)
     s = s + cfg.adapt_per_day * (target - s)
-    newcomer = people.joined_day[crowd] == day.index - 1
-    if newcomer.any():
-        s += cfg.welcome_bonus * day.welcome_share[day.group] * newcomer
+    newcomer = np.flatnonzero(people.joined_day[crowd] == day.index - 1)
+    s[newcomer] += (cfg.welcome_bonus * day.welcome_share[day.group[newcomer]]).astype(np.float32)
     s += cfg.answer_bonus * day.answered
     people.satisfaction[crowd] = np.clip(s, 0.0, 1.0)

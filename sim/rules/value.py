@@ -19,7 +19,7 @@ def perceive(model) -> None:
     day, people, groups, cfg = model.day_state, model.people, model.groups, model.config.rules.value
     crowd = day.crowd
     g = day.group
-    relevance = np.take(people.match, crowd * people.match.shape[1] + groups.topic[g])
+    relevance = people.relevance[crowd]
     volume = 1.0 - np.exp(-groups.volume_posts_per_day / cfg.volume_scale_posts_per_day)
     per_group = lambda x: np.asarray(x, dtype=np.float32)[g]  # noqa: E731
     gross = relevance * per_group(cfg.content_weight * groups.quality * volume)

@@ -247,3 +247,19 @@ def test_poisson_sampler_matches_the_distribution():
         if lam < 5:
             expected = stats.poisson.pmf(0, lam)
             assert (k == 0).mean() == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("exponent", [0.0, 0.5, 1.0, 1.5, 2.0, 0.7, 3.0])
+def test_power_is_exact(exponent):
+    from sim.rules.activity import power
+
+    x = np.linspace(0, 1, 101, dtype=np.float32)
+    np.testing.assert_allclose(power(x, exponent), x.astype(np.float64) ** exponent, rtol=1e-5, atol=1e-7)
+
+
+def test_max_member_posts_per_group():
+    from sim.rules.content import _max_member_posts
+
+    groups = np.array([0, 0, 1, 1, 1, 2, 3])
+    posts = np.array([1, 0, 2, 7, 1, 0, 1])
+    np.testing.assert_array_equal(_max_member_posts(groups, posts, 5), [1, 7, 0, 1, 0])
