@@ -265,6 +265,7 @@ class KOLConfig:
 
     posts_per_day: float = 2.0
     post_quality: float = 0.85
+    influence: int = 3  # an outsider counts a KOL friend inside as this many friends (fans follow; DOMAIN.md)
     dominance: float = 0.3  # 0 = modest, 1 = overbearing (tyranny, DOMAIN.md 暴政)
     voice_share_threshold: float = 0.3  # above this share of messages one voice starts silencing others
     motivation_start: float = 0.9
@@ -275,6 +276,7 @@ class KOLConfig:
     quit_below_motivation: float = 0.2
 
     def __post_init__(self) -> None:
+        _check(self, "influence", 1, 100)
         for name in ("posts_per_day", "motivation_decay_per_day", "motivation_decay_spread",
                      "motivation_feedback_per_day"):
             _check(self, name, 0.0)

@@ -129,6 +129,7 @@ class CommunityModel(mesa.Model):
             rest.sort(key=lambda p: (self._file_role(p) != "kol", people.tier[p], -graph.degree[p]))
             for p in rest[: cfg.kols]:
                 people.role[p] = ROLE_KOL
+                people.set_pull(p, self.config.kols.influence)
                 KOL(self, p, g, self.config.kols)
             self.log_event(group=g, source="founding", action="group_founded", target_count=len(founders),
                            detail=f"owner {owner}, topic {topics[g]}")

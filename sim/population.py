@@ -83,6 +83,7 @@ class MemberTable:
         self.novelty = np.zeros(n, dtype=np.float32)
         self.ties_inside = np.zeros(n, dtype=np.float32)  # summed tie strength to fellow members
         self.relevance = np.zeros(n, dtype=np.float32)  # interest match with the own group's topic (同好)
+        self.pull = np.ones(n, dtype=np.int32)  # friends-inside an outsider counts this member as (KOL influence)
         self.posts_total = np.zeros(n, dtype=np.int32)
         self.last_active_day = np.full(n, -(10**6), dtype=np.int32)
         self.frontier = Frontier(n_groups)
@@ -126,7 +127,7 @@ class MemberTable:
         old = same & ~joining[nbr]
         np.add.at(self.ties_inside, nbr[old], w[old])
         outside = self.status[nbr] == POOL
-        self.frontier.update(nbr[outside], self.group[src[outside]], +1)
+        self.frontier.update(nbr[outside], self.group[src[outside]], self.pull[src[outside]])
 
     def remove(self, people: np.ndarray, day: int, reason: int | np.ndarray) -> None:
         """Members leave their group for good, with a day and a reason (one, or one each)."""
@@ -145,7 +146,17 @@ class MemberTable:
         np.subtract.at(self.ties_inside, touched, w[same])
         self.ties_inside[touched] = np.maximum(self.ties_inside[touched], 0.0)  # float rounding
         outside = self.status[nbr] == POOL
-        self.frontier.update(nbr[outside], src_group[outside], -1)
+        self.frontier.update(nbr[outside], src_group[outside], -self.pull[src[outside]])
+
+
+    def set_pull(self, person: int, pull: int) -> None:
+        """Change how many friends a member counts as for the outsiders around them (KOL influence)."""
+        change = int(pull) - int(self.pull[person])
+        self.pull[person] = pull
+        if change and self.status[person] == MEMBER:
+            src, nbr, _ = self.graph.neighbors(np.array([person]))
+            outside = self.status[nbr] == POOL
+            self.frontier.update(nbr[outside], self.group[src[outside]], change)
 
 
 class Frontier:
@@ -161,17 +172,18 @@ class Frontier:
         self.counts = np.empty(0, dtype=np.int32)
         self._pending: list[tuple[np.ndarray, int]] = []
 
-    def update(self, people: np.ndarray, groups: np.ndarray, delta: int) -> None:
-        """Buffer a change of ``delta`` friends inside for each (person, group) pair."""
+    def update(self, people: np.ndarray, groups: np.ndarray, delta: int | np.ndarray) -> None:
+        """Buffer a change of ``delta`` (one, or one per pair) friends inside for (person, group) pairs."""
         if len(people):
-            self._pending.append((people.astype(np.int64) * self.n_groups + groups, delta))
+            keys = people.astype(np.int64) * self.n_groups + groups
+            self._pending.append((keys, np.broadcast_to(np.asarray(delta, dtype=np.int32), keys.shape)))
 
     def flush(self) -> None:
         """Apply the buffered changes."""
         if not self._pending:
             return
         keys = np.concatenate([k for k, _ in self._pending])
-        deltas = np.concatenate([np.full(len(k), d, dtype=np.int32) for k, d in self._pending])
+        deltas = np.concatenate([d for _, d in self._pending])
         self._pending = []
         uk, inv = np.unique(keys, return_inverse=True)
         dsum = np.bincount(inv, weights=deltas, minlength=len(uk)).astype(np.int32)

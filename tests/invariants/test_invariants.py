@@ -27,13 +27,13 @@ def brute_ties_inside(model) -> np.ndarray:
 
 
 def brute_frontier(model) -> dict:
-    """Friends-inside counts per (pool person, group), recomputed from scratch."""
+    """Friends-inside counts per (pool person, group), recomputed from scratch (a KOL counts as its pull)."""
     p, adj = model.people, model.graph.adjacency
     rows, cols = adj.nonzero()
     pick = (p.status[rows] == POOL) & (p.status[cols] == MEMBER)
     counts: dict = {}
-    for q, g in zip(rows[pick], p.group[cols[pick]]):
-        counts[(int(q), int(g))] = counts.get((int(q), int(g)), 0) + 1
+    for q, g, pull in zip(rows[pick], p.group[cols[pick]], p.pull[cols[pick]]):
+        counts[(int(q), int(g))] = counts.get((int(q), int(g)), 0) + int(pull)
     return counts
 
 

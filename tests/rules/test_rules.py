@@ -263,3 +263,17 @@ def test_max_member_posts_per_group():
     groups = np.array([0, 0, 1, 1, 1, 2, 3])
     posts = np.array([1, 0, 2, 7, 1, 0, 1])
     np.testing.assert_array_equal(_max_member_posts(groups, posts, 5), [1, 7, 0, 1, 0])
+
+
+def test_a_kol_pulls_its_friends_harder(model):
+    """Fans follow a KOL: outsiders count a KOL friend inside as kols.influence friends."""
+    people = model.people
+    kol = model.kols[0]
+    _, friends, _ = model.graph.neighbors(np.array([kol.person]))
+    outsiders = [q for q in friends if people.status[q] == 0]
+    assert outsiders, "the KOL has no friends outside; pick another seed"
+    q = int(outsiders[0])
+    before = people.frontier.count(q, kol.group)
+    assert people.pull[kol.person] == model.config.kols.influence
+    people.set_pull(kol.person, 1)
+    assert people.frontier.count(q, kol.group) == before - (model.config.kols.influence - 1)
