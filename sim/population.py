@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import EXIT_REASONS, TIERS, PopulationConfig
+from .frontier import Frontier
 from .graph import SocialGraph
 
 POOL, MEMBER, LEFT = 0, 1, 2
@@ -157,53 +158,3 @@ class MemberTable:
             src, nbr, _ = self.graph.neighbors(np.array([person]))
             outside = self.status[nbr] == POOL
             self.frontier.update(nbr[outside], self.group[src[outside]], change)
-
-
-class Frontier:
-    """Friends-inside counts per (outsider, group): the join frontier, kept as sorted keys.
-
-    key = person * n_groups + group. Changes are buffered and applied together by ``flush`` (once a
-    day, before the join draw): only the changed keys are touched (searchsorted + one insert).
-    """
-
-    def __init__(self, n_groups: int):
-        self.n_groups = n_groups
-        self.keys = np.empty(0, dtype=np.int64)
-        self.counts = np.empty(0, dtype=np.int32)
-        self._pending: list[tuple[np.ndarray, int]] = []
-
-    def update(self, people: np.ndarray, groups: np.ndarray, delta: int | np.ndarray) -> None:
-        """Buffer a change of ``delta`` (one, or one per pair) friends inside for (person, group) pairs."""
-        if len(people):
-            keys = people.astype(np.int64) * self.n_groups + groups
-            self._pending.append((keys, np.broadcast_to(np.asarray(delta, dtype=np.int32), keys.shape)))
-
-    def flush(self) -> None:
-        """Apply the buffered changes."""
-        if not self._pending:
-            return
-        keys = np.concatenate([k for k, _ in self._pending])
-        deltas = np.concatenate([d for _, d in self._pending])
-        self._pending = []
-        uk, inv = np.unique(keys, return_inverse=True)
-        dsum = np.bincount(inv, weights=deltas, minlength=len(uk)).astype(np.int32)
-        pos = np.searchsorted(self.keys, uk)
-        found = pos < len(self.keys)
-        found[found] = self.keys[pos[found]] == uk[found]
-        self.counts[pos[found]] += dsum[found]
-        new = ~found & (dsum > 0)
-        if new.any():
-            self.keys = np.insert(self.keys, pos[new], uk[new])
-            self.counts = np.insert(self.counts, pos[new], dsum[new])
-
-    def compact(self, status: np.ndarray) -> None:
-        """Drop entries whose count is zero or whose person is no longer in the pool."""
-        self.flush()
-        keep = (self.counts > 0) & (status[self.keys // self.n_groups] == POOL)
-        self.keys, self.counts = self.keys[keep], self.counts[keep]
-
-    def count(self, person: int, group: int) -> int:
-        self.flush()
-        key = person * self.n_groups + group
-        i = np.searchsorted(self.keys, key)
-        return int(self.counts[i]) if i < len(self.keys) and self.keys[i] == key else 0

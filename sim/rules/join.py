@@ -50,21 +50,29 @@ def _bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarr
 
 
 def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Outsiders who accept an invitation along their ties today: (people, groups)."""
+    """Outsiders who accept an invitation along their ties today: (people, groups).
+
+    Exact Bernoulli draws for every frontier entry by thinning: candidates are kept with the largest
+    possible probability ``p_max``, then accepted in two stages, first on the friends and the group
+    (cheap), then on the person's interest match.
+    """
     people, cfg, frontier = model.people, model.config.rules.join, model.people.frontier
-    frontier.flush()
-    if len(frontier.keys) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    p_max = float(join_probability(np.array([frontier.counts.max() * active.max()]), np.ones(1),
+    p_max = float(join_probability(np.array([frontier.max_count * active.max()]), np.ones(1),
                                    np.array([lively.max()]), cfg)[0])
-    cand = _bernoulli_positions(len(frontier.keys), p_max, model.rng)
-    keys, k = frontier.keys[cand], frontier.counts[cand]
-    q, g = keys // frontier.n_groups, keys % frontier.n_groups
-    ok = (people.status[q] == POOL) & (k > 0)
-    q, g, k = q[ok], g[ok], k[ok]
-    p = join_probability(k * active[g], people.match[q, model.groups.topic[g]], lively[g], cfg)
-    accept = model.rng.random(len(q)) * p_max < p
-    return q[accept], g[accept]
+    qs, gs = [], []
+    for keys, counts in frontier.parts():
+        cand = _bernoulli_positions(len(keys), p_max, model.rng)
+        k = counts[cand]
+        q, g = np.divmod(keys[cand], frontier.n_groups)
+        social = join_probability(k * active[g], np.ones(1), lively[g], cfg)  # all but the match factor
+        first = model.rng.random(len(q)) * p_max < social
+        q, g = q[first], g[first]
+        q, g = q[people.status[q] == POOL], g[people.status[q] == POOL]
+        match = people.match[q, model.groups.topic[g]]
+        accept = model.rng.random(len(q)) < cfg.min_match + (1.0 - cfg.min_match) * match
+        qs.append(q[accept])
+        gs.append(g[accept])
+    return np.concatenate(qs), np.concatenate(gs)
 
 
 def recruited(model) -> tuple[np.ndarray, np.ndarray]:
@@ -104,12 +112,12 @@ def arrive(model) -> None:
     """Today's joins: invitations along ties and recruited leads, within each group's capacity."""
     day, people = model.day_state, model.people
     active = day.active_share if day.active_share is not None else active_share(model)
-    inv_q, inv_g = invited(model, active, liveliness(model))
+    room = np.maximum(model.groups.capacity - people.group_sizes(), 0)
+    inv_q, inv_g = invited(model, active, liveliness(model) * (room > 0))  # a full group invites nobody
     rec_q, rec_g = recruited(model)
     q = np.concatenate([inv_q, rec_q])
     g = np.concatenate([inv_g, rec_g])
     via = np.concatenate([np.full(len(inv_q), VIA_INVITED), np.full(len(rec_q), VIA_RECRUITED)])
-    room = np.maximum(model.groups.capacity - people.group_sizes(), 0)
     chosen = admit(q, g, room, model.rng)
     sat = model.config.rules.satisfaction.start
     for v in (VIA_INVITED, VIA_RECRUITED):
@@ -118,4 +126,4 @@ def arrive(model) -> None:
         people.add(q[pick], g[pick], day.index, v, sat, model.groups.topic)
     model.groups.joins_yesterday = day.joins[VIA_INVITED] + day.joins[VIA_RECRUITED]  # founders were welcomed on day 0
     if day.index % 7 == 6:
-        people.frontier.compact(people.status)
+        people.frontier.compact(people.status, POOL)

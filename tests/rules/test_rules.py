@@ -277,3 +277,21 @@ def test_a_kol_pulls_its_friends_harder(model):
     assert people.pull[kol.person] == model.config.kols.influence
     people.set_pull(kol.person, 1)
     assert people.frontier.count(q, kol.group) == before - (model.config.kols.influence - 1)
+
+
+def test_invitation_thinning_draws_each_entry_with_its_probability(model):
+    """The thinned two-stage draw accepts each frontier entry with exactly its join probability."""
+    people, cfg = model.people, model.config.rules.join
+    G = model.groups.count
+    active = np.full(G, 0.4)
+    lively = np.full(G, 0.8)
+    expected = 0.0
+    for keys, counts in people.frontier.parts():
+        q, g = np.divmod(keys, G)
+        ok = (people.status[q] == 0) & (counts > 0)
+        expected += join.join_probability(counts[ok] * active[g[ok]], people.match[q[ok], model.groups.topic[g[ok]]],
+                                          lively[g[ok]], cfg).sum()
+    draws = [len(join.invited(model, active, lively)[0]) for _ in range(300)]
+    se = np.std(draws) / np.sqrt(len(draws))
+    assert expected > 1
+    assert abs(np.mean(draws) - expected) < 4 * se + 0.02 * expected

@@ -1,0 +1,103 @@
+"""The join frontier: how many friends each outsider has inside each group, kept incrementally.
+
+Keys are ``person * n_groups + group`` in two sorted runs: a large main run and a small side run that
+takes new keys (a log-structured merge). Joins and exits buffer their changes; ``flush`` applies them
+once a day before the join draw, touching only the changed keys, and merges the side run into the main
+one in a single linear pass when it grows past an eighth of it. Per-day cost is linear in the number
+of changes, not in the size of the frontier (ARCHITECTURE.md, performance shape).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MIN_SIDE = 4096  # the side run is merged once it exceeds max(MIN_SIDE, len(main) / 8)
+
+
+def _merge(a_keys, a_counts, b_keys, b_counts):
+    """Merge two sorted runs with disjoint keys in one linear pass."""
+    at = np.searchsorted(a_keys, b_keys) + np.arange(len(b_keys))
+    from_b = np.zeros(len(a_keys) + len(b_keys), dtype=bool)
+    from_b[at] = True
+    keys = np.empty(len(from_b), dtype=np.int64)
+    counts = np.empty(len(from_b), dtype=np.int32)
+    keys[from_b], keys[~from_b] = b_keys, a_keys
+    counts[from_b], counts[~from_b] = b_counts, a_counts
+    return keys, counts
+
+
+class Frontier:
+    """Friends-inside counts per (outsider, group)."""
+
+    def __init__(self, n_groups: int):
+        self.n_groups = n_groups
+        self.keys = np.empty(0, dtype=np.int64)
+        self.counts = np.empty(0, dtype=np.int32)
+        self.side_keys = np.empty(0, dtype=np.int64)
+        self.side_counts = np.empty(0, dtype=np.int32)
+        self.max_count = 0  # an upper bound of every count (exact after compact)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __len__(self) -> int:
+        self.flush()
+        return len(self.keys) + len(self.side_keys)
+
+    def update(self, people: np.ndarray, groups: np.ndarray, delta: int | np.ndarray) -> None:
+        """Buffer a change of ``delta`` (one, or one per pair) friends inside for (person, group) pairs."""
+        if len(people):
+            keys = people.astype(np.int64) * self.n_groups + groups
+            self._pending.append((keys, np.broadcast_to(np.asarray(delta, dtype=np.int32), keys.shape)))
+
+    def flush(self) -> None:
+        """Apply the buffered changes."""
+        if not self._pending:
+            return
+        keys = np.concatenate([k for k, _ in self._pending])
+        deltas = np.concatenate([d for _, d in self._pending])
+        self._pending = []
+        uk, inv = np.unique(keys, return_inverse=True)
+        dsum = np.bincount(inv, weights=deltas, minlength=len(uk)).astype(np.int32)
+        rest = np.ones(len(uk), dtype=bool)
+        for run_keys, run_counts in ((self.keys, self.counts), (self.side_keys, self.side_counts)):
+            pos = np.searchsorted(run_keys, uk)
+            found = pos < len(run_keys)
+            found[found] = run_keys[pos[found]] == uk[found]
+            run_counts[pos[found]] += dsum[found]
+            if found.any():
+                self.max_count = max(self.max_count, int(run_counts[pos[found]].max()))
+            rest &= ~found
+        new = rest & (dsum > 0)
+        if new.any():
+            self.max_count = max(self.max_count, int(dsum[new].max()))
+            pos = np.searchsorted(self.side_keys, uk[new])
+            self.side_keys = np.insert(self.side_keys, pos, uk[new])
+            self.side_counts = np.insert(self.side_counts, pos, dsum[new])
+        if len(self.side_keys) > max(MIN_SIDE, len(self.keys) // 8):
+            self._merge_side()
+
+    def _merge_side(self) -> None:
+        self.keys, self.counts = _merge(self.keys, self.counts, self.side_keys, self.side_counts)
+        self.side_keys = np.empty(0, dtype=np.int64)
+        self.side_counts = np.empty(0, dtype=np.int32)
+
+    def parts(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """The (keys, counts) runs, up to date; every entry is in exactly one run."""
+        self.flush()
+        return (self.keys, self.counts), (self.side_keys, self.side_counts)
+
+    def compact(self, status: np.ndarray, pool: int) -> None:
+        """Drop entries whose count is zero or whose person is no longer in the pool; exact ``max_count``."""
+        self.flush()
+        self._merge_side()
+        keep = (self.counts > 0) & (status[self.keys // self.n_groups] == pool)
+        self.keys, self.counts = self.keys[keep], self.counts[keep]
+        self.max_count = int(self.counts.max()) if len(self.counts) else 0
+
+    def count(self, person: int, group: int) -> int:
+        """Friends inside ``group`` that ``person`` counts (0 if none)."""
+        key = person * self.n_groups + group
+        for run_keys, run_counts in self.parts():
+            i = np.searchsorted(run_keys, key)
+            if i < len(run_keys) and run_keys[i] == key:
+                return int(run_counts[i])
+        return 0
