@@ -17,8 +17,9 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@py=$$($(FIND_PYTHON)) || { echo "No Python >= 3.12 found on PATH or under ~/.pyenv/versions; install one (e.g. pyenv install 3.12) and retry." >&2; exit 1; }; \
 	if [ ! -x $(VENV)/bin/python ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	@echo "Installing community-sim and its dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@{ $(VENV)/bin/python -m pip install --upgrade pip && $(VENV)/bin/python -m pip install -e '.[test]'; } \
+	  > $(VENV)/install.log 2>&1 || { tail -n 30 $(VENV)/install.log; echo "Install failed; see $(VENV)/install.log" >&2; exit 1; }
 	@rm -f $(VENV)/.installed-*; touch $@
 
 run: $(STAMP)
