@@ -31,7 +31,7 @@ class Day:
     def __post_init__(self) -> None:
         g = self.n_groups
         z = lambda *shape: np.zeros(shape if shape else (g,), dtype=np.float64)  # noqa: E731
-        # the core team's plans and capacity (organizers.plan_day)
+        # the core team's plans and capacity (rules.core_team.plan)
         self.core_posts = z()
         self.core_quality_sum = z()
         self.core_max_posts = z()  # posts of the loudest single core voice

@@ -50,8 +50,8 @@ def draw_people(n: int, cfg: PopulationConfig, graph: SocialGraph, slot_share: n
     propensity = rng.lognormal(np.log(cfg.propensity_median_posts_per_day), cfg.propensity_sigma, n)
     propensity *= np.asarray(cfg.tier_post_factor)[tier]
     habit = rng.lognormal(0.0, cfg.online_sigma, (n, 1)) * np.exp(-cfg.online_sigma**2 / 2)
-    online = np.zeros((n, ONLINE_BYTES), dtype=np.uint8)  # probability in 1/256 steps; padding slots stay 0
-    online[:, : len(slot_share)] = np.round(np.clip(slot_share[None, :] * habit, 0.0, 1.0) * 255)
+    online = np.zeros((n, ONLINE_BYTES), dtype=np.uint8)  # probability in 1/256 steps (at most 255/256)
+    online[:, : len(slot_share)] = np.minimum(np.round(np.clip(slot_share[None, :] * habit, 0.0, 1.0) * 256), 255)
     return dict(tier=tier, newbie=newbie, spammer=spammer, match=match,
                 propensity=propensity.astype(np.float32), online=online)
 

@@ -72,7 +72,8 @@ def post(model) -> None:
     groups = day.group
     rate = people.propensity[crowd] * np.float32(model.calendar.activity_factor)
     newbie_factor = np.float32(model.config.population.newbie_question_factor - 1.0)
-    asking = people.newbie[crowd] & (day.index - people.joined_day[crowd] < model.config.rules.content.newbie_days)
+    asking = (people.newbie[crowd] & ~people.spammer[crowd]
+              & (day.index - people.joined_day[crowd] < model.config.rules.content.newbie_days))
     rate *= 1.0 + newbie_factor * asking
     rate *= power(people.novelty[crowd], cfg.novelty_exponent)
     rate *= power(people.satisfaction[crowd], cfg.satisfaction_exponent)

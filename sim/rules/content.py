@@ -45,11 +45,12 @@ def produce(model) -> None:
     day.noise_share = np.divide(day.spam + unanswered, day.group_posts, out=np.zeros(G), where=has)
     model.groups.perceive(day.quality, day.group_posts, day.noise_share, cfg.perception_half_life_days)
     # silence: the loudest single voice (a KOL or organizer; members rarely dominate)
-    loudest = np.maximum(day.core_max_posts, _max_member_posts(g, posts, G))
+    member_max = _max_member_posts(g, posts, G)
+    loudest = np.maximum(day.core_max_posts, member_max)
     share = np.divide(loudest, day.group_posts, out=np.zeros(G), where=has)
     threshold = model.config.kols.voice_share_threshold
     over = np.clip((share - threshold) / max(1e-9, 1.0 - threshold), 0.0, 1.0)
-    target = over * day.loudest_dominance
+    target = over * np.where(day.core_max_posts >= member_max, day.loudest_dominance, 0.0)  # members are modest
     keep = 0.5 ** (1.0 / cfg.perception_half_life_days)
     model.groups.silence = keep * model.groups.silence + (1 - keep) * np.where(has, target, 0.0)
 

@@ -52,6 +52,7 @@ def plan(model) -> None:
     order = np.lexsort((posts, g))
     last = np.flatnonzero(np.r_[g[order][1:] != g[order][:-1], True])
     loudest = order[last]
+    loudest = loudest[posts[loudest] > 0]  # a silent core silences nobody
     day.core_max_posts[g[loudest]] = posts[loudest]
     day.loudest_dominance[g[loudest]] = team.dominance[slots][loudest]
     team.posts_today[slots] = posts

@@ -1,13 +1,14 @@
 """Join: people from the pool enter groups along the social graph, and as leads the organizers recruit.
 
-Invitation along ties (fission, 裂变): an outsider with k friends in group g, of whom an expected
+Invitation along ties (fission, 裂变): an outsider with k friends in group g (a KOL counts as
+``kols.influence`` friends), of whom an expected
 k_active = k x active_share_g are active (the ones who talk about the group and invite), joins with
     p = min(max_join_prob, p_one_active_friend x log2(1 + k_active)) x (min_match + (1 - min_match) x match)
         x liveliness_g
 rising with k with diminishing returns as Backstrom, Huttenlocher, Kleinberg & Lan (KDD 2006)
 measured; ``match`` is the outsider's interest in the group's topic and ``liveliness_g`` the volume of
 talk an invitee sees, 1 - exp(-posts per day / rules.value.volume_scale_posts_per_day). A silent group
-stops growing. Recruitment: organizers import leads from the pool
+stops growing; a full group invites nobody. Recruitment: organizers import leads from the pool
 (unscreened: any interest), who accept with ``organizers.lead_accept_prob``. A group never exceeds
 its capacity (P6); a person joins at most one group a day. Parameters: ``rules.join``, ``organizers``.
 """
@@ -57,6 +58,7 @@ def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, 
     (cheap), then on the person's interest match.
     """
     people, cfg, frontier = model.people, model.config.rules.join, model.people.frontier
+    frontier.flush()  # the bound below must cover today's counts
     p_max = float(join_probability(np.array([frontier.max_count * active.max()]), np.ones(1),
                                    np.array([lively.max()]), cfg)[0])
     qs, gs = [], []

@@ -4,7 +4,8 @@
     satisfaction += adapt_per_day x (target - satisfaction)
 Expectations rise with potential tier (``population.expectation_by_tier``): high-potential members
 expect more, so they sour first when quality falls, which is what makes evaporation possible (P8).
-Newcomers welcomed by an organizer, and askers whose question is answered, get a one-off bonus
+Newcomers welcomed by an organizer (on their first full day), and askers on each day a question of
+theirs is answered, get a bonus
 (Arguello, Kraut et al. CHI 2006: a reply raises a newcomer's return from about 44 % to 56 %).
 Parameters: ``rules.satisfaction``.
 """
