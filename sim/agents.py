@@ -1,9 +1,10 @@
 """The actors who decide: organizers (owner, admins) and KOLs as Mesa agents; members as views.
 
 Core-team members have a motivation in [0, 1] that wears out with time (and, for organizers, with
-overload of their daily time budget) and is fed by a lively group; below a threshold they quit (core-team churn and burnout,
-DOMAIN.md; "even keen admins rarely last longer than two years", P3). A KOL's posts are headline
-content, but a dominant KOL who holds too large a share of the messages silences others (tyranny).
+overload of their daily time budget) and is fed by a lively group; below a threshold they quit
+(core-team churn and burnout, DOMAIN.md; "even keen admins rarely last longer than two years", P3).
+A KOL's posts are headline content and draw the KOL's friends in (``kols.influence``), but a dominant
+KOL who holds too large a share of the messages silences others (tyranny).
 """
 
 from __future__ import annotations

@@ -66,7 +66,8 @@ def headline(result, path) -> str:
                  else f"still active after {result.config.days} days")
     rows = [
         ("scenario", f"{result.config.scenario.name} (seed {result.config.seed}, {result.config.days} days, "
-                     f"{h['groups']} group{'s' if h['groups'] > 1 else ''}, {result.summary['graph']['people']} people)"),
+                     f"{h['groups']} group{'s' if h['groups'] > 1 else ''}, "
+                     f"{result.summary['graph']['people']} people)"),
         ("peak members", f"{h['peak_members']} on day {h['peak_day']}"),
         ("members at end", f"{h['final_members']}"),
         ("peak active share", f"{100 * h['peak_active_share']:.1f} % (spoke within a week)"),

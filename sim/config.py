@@ -162,7 +162,7 @@ class PopulationConfig:
     """Everyone on the social graph: potential tier, newbies, spammers, interests, habits."""
 
     size: int = 3000  # people on the graph (ignored for graph=file: the file decides)
-    tier_shares: tuple[float, ...] = (0.1, 0.3, 0.6)  # high, mid, low potential; assumption (P8 needs a minority of high)
+    tier_shares: tuple[float, ...] = (0.1, 0.3, 0.6)  # high, mid, low; assumption (P8 needs a minority of high)
     newbie_share: float = 1 / 3  # P4: about a third of members are newbies (小白)
     spammer_share: float = 0.02  # share of low-tier people who post ads (DOMAIN.md: 发小广告); assumption
     n_topics: int = 8  # interest dimensions; assumption
@@ -200,7 +200,8 @@ class PopulationConfig:
             _check(self, name, 0.0)
         _check(self, "expectation_by_tier", 0.0, 1.0)
         if self.newbie_share > 1.0 - self.tier_shares[0]:
-            raise ConfigError("newbie_share", "newbies are drawn from mid and low tiers; lower it below 1 - tier_shares[0]")
+            raise ConfigError("newbie_share",
+                              "newbies are drawn from mid and low tiers; lower it below 1 - tier_shares[0]")
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,8 @@ class GroupsConfig:
         _check(self, "admins", 0)
         _check(self, "kols", 0)
         if self.seed_users + 1 > self.capacity:
-            raise ConfigError("seed_users", f"the owner and {self.seed_users} seed users exceed capacity {self.capacity}")
+            raise ConfigError("seed_users",
+                              f"the owner and {self.seed_users} seed users exceed capacity {self.capacity}")
         if self.admins + self.kols > self.seed_users:
             raise ConfigError("admins", "admins and KOLs are chosen among the seed users: raise groups.seed_users")
 
@@ -252,9 +254,11 @@ class OrganizerConfig:
     def __post_init__(self) -> None:
         for name in ("budget_minutes_per_day", "posts_per_day", "minutes_per_post", "minutes_per_welcome",
                      "minutes_per_answer", "minutes_per_lead", "leads_per_day", "recruit_until_members",
-                     "motivation_decay_per_day", "motivation_decay_spread", "motivation_feedback_per_day", "burnout_per_overload"):
+                     "motivation_decay_per_day", "motivation_decay_spread", "motivation_feedback_per_day",
+                     "burnout_per_overload"):
             _check(self, name, 0.0)
-        for name in ("post_quality", "dominance", "lead_accept_prob", "motivation_start", "feedback_reference_active_share",
+        for name in ("post_quality", "dominance", "lead_accept_prob", "motivation_start",
+                     "feedback_reference_active_share",
                      "quit_below_motivation"):
             _check(self, name, 0.0, 1.0)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .config import EXIT_REASONS, SLOTS, TIERS
+from .config import EXIT_REASONS, TIERS
 
 
 @dataclass

@@ -168,7 +168,8 @@ def _read_edgelist(path: Path) -> nx.Graph:
                 try:
                     weight = {"weight": float(parts[2])}
                 except ValueError:
-                    raise GraphFileError(f"graph.path: {path}: line {lineno}: weight {parts[2]!r} is not a number") from None
+                    raise GraphFileError(
+                        f"graph.path: {path}: line {lineno}: weight {parts[2]!r} is not a number") from None
             old = g.get_edge_data(parts[0], parts[1])
             if old is not None and "weight" in old and old["weight"] >= weight.get("weight", -np.inf):
                 continue  # a repeated tie keeps the strongest weight, as in _from_edges
@@ -219,7 +220,8 @@ def load(path: str | Path, cfg: GraphConfig) -> SocialGraph:
         if "role" in data:
             r = str(data["role"])
             if r not in ("owner", "admin", "kol", "member", ""):
-                raise GraphFileError(f"graph.path: {path}: node {node!r} has role {r!r}; use owner, admin, kol or member")
+                raise GraphFileError(
+                    f"graph.path: {path}: node {node!r} has role {r!r}; use owner, admin, kol or member")
             role[i] = "" if r == "member" else r
         if "newbie" in data:
             newbie[i] = int(str(data["newbie"]).lower() in ("1", "true", "yes"))

@@ -17,7 +17,6 @@ from .population import (MEMBER, POOL, ROLE_ADMIN, ROLE_KOL, ROLE_MEMBER, ROLE_O
                          draw_people)
 
 
-
 class CommunityModel(mesa.Model):
     """A network of chat groups growing from, and draining back into, a social graph.
 

@@ -32,7 +32,6 @@ def members_frame(model) -> pd.DataFrame:
     p = model.people
     ever = np.flatnonzero(p.joined_day >= 0)
     labels = model.graph.labels[ever] if model.graph.labels is not None else ever.astype(str)
-    topic = model.groups.topic[p.group[ever]]
     return pd.DataFrame({
         "person": ever.astype(np.int64),
         "label": pd.array(labels, dtype="string"),

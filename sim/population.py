@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import EXIT_REASONS, TIERS, PopulationConfig
+from .config import TIERS, PopulationConfig
 from .frontier import Frontier
 from .graph import SocialGraph
 
@@ -44,7 +44,8 @@ def draw_people(n: int, cfg: PopulationConfig, graph: SocialGraph, slot_share: n
     if cfg.interest_homophily > 0 and graph.adjacency.nnz:
         # friends share interests (homophily, McPherson et al. 2001): mix in the neighbours' mean
         strength = np.maximum(np.asarray(graph.adjacency.sum(axis=1)), 1e-9)  # tie-strength-weighted mean
-        interest = (1 - cfg.interest_homophily) * interest + cfg.interest_homophily * (graph.adjacency @ interest) / strength
+        friends = (graph.adjacency @ interest) / strength
+        interest = (1 - cfg.interest_homophily) * interest + cfg.interest_homophily * friends
         interest /= interest.sum(axis=1, keepdims=True)
     match = (interest / interest.max(axis=1, keepdims=True)).astype(np.float32)
     propensity = rng.lognormal(np.log(cfg.propensity_median_posts_per_day), cfg.propensity_sigma, n)

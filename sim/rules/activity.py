@@ -3,7 +3,8 @@
 A member is online in slot s with their habitual probability; while online they post at a rate
     posts/day = propensity x tier factor x (newbie question factor) x novelty^a x satisfaction^b
                 x liveliness^c x (1 - silence x sensitivity) x calendar factor x (slots online / slots usual).
-Newbies ask more in their first ``rules.content.newbie_days``. The lognormal propensity makes most members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
+Newbies ask more in their first ``rules.content.newbie_days``. The lognormal propensity makes most
+members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
 bored or unhappy members speak less; people speak where others speak (liveliness, the group's
 perceived posts per day, as in ``rules.join.liveliness``; Kraut & Resnick 2012); a dominant voice
 silences others (tyranny, DOMAIN.md);
@@ -77,7 +78,8 @@ def post(model) -> None:
     rate *= 1.0 + newbie_factor * asking
     rate *= power(people.novelty[crowd], cfg.novelty_exponent)
     rate *= power(people.satisfaction[crowd], cfg.satisfaction_exponent)
-    group_factor = (liveliness(model) ** cfg.liveliness_exponent) * (1.0 - model.groups.silence * cfg.silence_sensitivity)
+    group_factor = liveliness(model) ** cfg.liveliness_exponent
+    group_factor *= 1.0 - model.groups.silence * cfg.silence_sensitivity
     rate *= group_factor.astype(np.float32)[groups]
     rate *= slots_online / np.maximum(people.expected_online_slots[crowd], np.float32(1e-6))
     posts = poisson(rate, rng)

@@ -266,7 +266,8 @@ def _well_shaped(hint) -> st.SearchStrategy:
 
 
 NUMERIC_LEAVES = sorted(k for k, h in LEAVES.items()
-                        if h in (int, float) or (typing.get_origin(h) is tuple and typing.get_args(h)[0] in (int, float)))
+                        if h in (int, float)
+                        or (typing.get_origin(h) is tuple and typing.get_args(h)[0] in (int, float)))
 
 
 def test_numeric_leaves_cover_every_section():

@@ -61,7 +61,8 @@ def check_state(model) -> None:
 @pytest.mark.parametrize("seed", [0, 1])
 def test_daily_invariants_and_incremental_bookkeeping(seed):
     # two small groups with a small capacity so the cap binds
-    cfg = dataclasses.replace(small_config(seed=seed, size=600), groups=GroupsConfig(count=2, capacity=60, seed_users=10))
+    groups = GroupsConfig(count=2, capacity=60, seed_users=10)
+    cfg = dataclasses.replace(small_config(seed=seed, size=600), groups=groups)
     model = CommunityModel(cfg)
     for day in range(150):
         model.step()
