@@ -1,8 +1,8 @@
 """Throughput of CommunityModel: member-days per second at about 10k and 100k members.
 
-    python benchmarks/throughput.py                  # or: make bench
-    python benchmarks/throughput.py --sizes 10000 --repeats 3 --no-reference   # quick look
-    python benchmarks/throughput.py --profile /tmp/day.prof                     # + cProfile of the largest size
+    python benchmarks/throughput.py                                      # or: make bench
+    python benchmarks/throughput.py --sizes 10000 --reference-members 0  # a quick look
+    python benchmarks/throughput.py --profile /tmp/day.prof              # + cProfile of the largest size
 
 A member-day is one member present in a group for one day; throughput is the number of member-days
 simulated per second of ``model.step()``. For each size the world is ``members / capacity`` groups
@@ -11,11 +11,12 @@ default rule on. Groups are founded nearly full (an owner + ``--seed-users`` see
 up until they reach capacity, so the timed days are the plateau of a busy network of groups.
 
 Timing: model construction (graph generation, founding) and the warm-up are timed and reported
-apart, never counted. Then ``--repeats`` consecutive windows of ``--days`` days are timed with
-``time.perf_counter`` around ``step()`` only; member-days are counted exactly as the number of
-members present after each step. We report the best and the median window, the cost per
-member-day, its growth from the smallest to the largest size, and the ratio to the Mesa-idiomatic
-reference in ``reference_mesa.py`` at the smallest size. Targets are judged on the median.
+apart, never counted. Then ``--repeats`` windows of ``--days`` days are timed with
+``time.perf_counter`` around ``step()`` only, each on a fresh copy of the warmed-up model, so every
+window does the same work; member-days are counted exactly as the number of members present after
+each step. We report the best and the median window, the cost per member-day, its growth from the
+smallest to the largest size, and the ratio to the Mesa-idiomatic reference in ``reference_mesa.py``
+at the smallest size. Targets are judged on the median.
 
 Results go to the console and to ``benchmarks/results/throughput.json`` (machine, versions, numbers).
 Nothing here asserts on wall-clock time: it measures and reports.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import copy
 import dataclasses
 import gc
 import json
@@ -82,7 +84,7 @@ def make_config(members: int, args) -> Config:
     count = max(1, round(members / groups.capacity))
     return Config(
         seed=args.seed,
-        days=args.warmup + args.repeats * args.days,
+        days=args.warmup + args.days,
         population=PopulationConfig(size=int(members * args.graph_multiple)),
         groups=dataclasses.replace(groups, count=count, seed_users=args.seed_users),
         output=OutputConfig(plot=False, progress=False),
@@ -109,15 +111,20 @@ def measure(members: int, args, profile_to: str | None = None) -> dict:
     founded = int(model.people.members.size)
 
     warmup_s, _ = timed_days(model, args.warmup)
+    # Every window replays the same days from a copy of the warmed-up model (same state, same random
+    # stream): the windows do identical work and differ only by timing noise.
     profiler = cProfile.Profile() if profile_to else None
     windows = []
     for _ in range(args.repeats):
+        run = copy.deepcopy(model)
+        gc.collect()
         if profiler:
             profiler.enable()
-        seconds, member_days = timed_days(model, args.days)
+        seconds, member_days = timed_days(run, args.days)
         if profiler:
             profiler.disable()
         windows.append({"seconds": seconds, "member_days": member_days, "member_days_per_s": member_days / seconds})
+        del run
     if profiler:
         profiler.dump_stats(profile_to)
 
@@ -129,7 +136,7 @@ def measure(members: int, args, profile_to: str | None = None) -> dict:
         "graph_people": model.graph.n,
         "graph_ties": int(model.graph.adjacency.nnz // 2),
         "members_founded": founded,
-        "members_mean_timed": sum(w["member_days"] for w in windows) / (args.repeats * args.days),
+        "members_mean_timed": windows[0]["member_days"] / args.days,
         "frontier_entries": int(len(model.people.frontier.keys)),
         "owners_dropped_from_seeds": model.owners_dropped,
         "construct_s": construct_s,
@@ -222,15 +229,16 @@ def summarize(rows: list[dict], reference: dict | None) -> dict:
         out["ratio_to_reference"] = ratio
         out["lines"].append(
             f"ratio to the Mesa-idiomatic reference (cost per member-day, reference at "
-            f"{reference['target_members']:,} / engine at {small['target_members']:,} members): engine is {ratio:.0f}x faster")
+            f"{reference['target_members']:,} / engine at {small['target_members']:,} members): "
+            f"engine is {ratio:.0f}x faster")
     return out
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="target members per size")
-    p.add_argument("--days", type=int, default=20, help="timed days per repeat window")
-    p.add_argument("--repeats", type=int, default=5, help="timed windows per size")
+    p.add_argument("--days", type=int, default=20, help="timed days per window")
+    p.add_argument("--repeats", type=int, default=7, help="timed windows per size, each replaying the same days")
     p.add_argument("--warmup", type=int, default=30, help="untimed days before timing, to fill the groups")
     p.add_argument("--seed-users", type=int, default=399, help="seed users per group at founding (max 499)")
     p.add_argument("--graph-multiple", type=float, default=3.0, help="people on the graph per member")

@@ -1,7 +1,7 @@
 """The join frontier: how many friends each outsider has inside each group, kept incrementally.
 
-Keys are ``person * n_groups + group`` in two sorted runs: a large main run and a small side run that
-takes new keys (a log-structured merge). Joins and exits buffer their changes; ``flush`` applies them
+Keys are ``group * n_people + person`` (group-major, so each group's entries are one contiguous range)
+in two sorted runs: a large main run and a small side run that takes new keys (a log-structured merge). Joins and exits buffer their changes; ``flush`` applies them
 once a day before the join draw, touching only the changed keys, and merges the side run into the main
 one in a single linear pass when it grows past an eighth of it. Per-day cost is linear in the number
 of changes, not in the size of the frontier (ARCHITECTURE.md, performance shape).
@@ -12,6 +12,23 @@ from __future__ import annotations
 import numpy as np
 
 MIN_SIDE = 4096  # the side run is merged once it exceeds max(MIN_SIDE, len(main) / 8)
+
+
+def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Indices in range(n), each kept independently with probability p (geometric skipping)."""
+    if n == 0 or p <= 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(n)
+    chunks, pos = [], -1
+    while pos < n - 1:
+        expected = (n - 1 - pos) * p
+        gaps = rng.geometric(p, size=int(expected + 5 * np.sqrt(expected) + 16))
+        steps = pos + np.cumsum(gaps)
+        chunks.append(steps)
+        pos = int(steps[-1])
+    out = np.concatenate(chunks)
+    return out[out < n]
 
 
 def _merge(a_keys, a_counts, b_keys, b_counts):
@@ -29,7 +46,8 @@ def _merge(a_keys, a_counts, b_keys, b_counts):
 class Frontier:
     """Friends-inside counts per (outsider, group)."""
 
-    def __init__(self, n_groups: int):
+    def __init__(self, n_people: int, n_groups: int):
+        self.n_people = n_people
         self.n_groups = n_groups
         self.keys = np.empty(0, dtype=np.int64)
         self.counts = np.empty(0, dtype=np.int32)
@@ -45,7 +63,7 @@ class Frontier:
     def update(self, people: np.ndarray, groups: np.ndarray, delta: int | np.ndarray) -> None:
         """Buffer a change of ``delta`` (one, or one per pair) friends inside for (person, group) pairs."""
         if len(people):
-            keys = people.astype(np.int64) * self.n_groups + groups
+            keys = np.asarray(groups, dtype=np.int64) * self.n_people + people
             self._pending.append((keys, np.broadcast_to(np.asarray(delta, dtype=np.int32), keys.shape)))
 
     def flush(self) -> None:
@@ -85,17 +103,38 @@ class Frontier:
         self.flush()
         return (self.keys, self.counts), (self.side_keys, self.side_counts)
 
+    def decode(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(people, groups) of keys."""
+        groups, people = np.divmod(keys, self.n_people)
+        return people, groups
+
+    def draw(self, groups: np.ndarray, p: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Each entry of the given groups kept independently with probability p: (keys, counts)."""
+        groups = np.asarray(groups, dtype=np.int64)
+        keys_out, counts_out = [], []
+        for run_keys, run_counts in self.parts():
+            starts = np.searchsorted(run_keys, groups * self.n_people)
+            ends = np.searchsorted(run_keys, (groups + 1) * self.n_people)
+            lengths = ends - starts
+            offsets = np.cumsum(lengths) - lengths
+            pos = bernoulli_positions(int(lengths.sum()), p, rng)
+            which = np.searchsorted(offsets, pos, side="right") - 1
+            idx = starts[which] + pos - offsets[which]
+            keys_out.append(run_keys[idx])
+            counts_out.append(run_counts[idx])
+        return np.concatenate(keys_out), np.concatenate(counts_out)
+
     def compact(self, status: np.ndarray, pool: int) -> None:
         """Drop entries whose count is zero or whose person is no longer in the pool; exact ``max_count``."""
         self.flush()
         self._merge_side()
-        keep = (self.counts > 0) & (status[self.keys // self.n_groups] == pool)
+        keep = (self.counts > 0) & (status[self.keys % self.n_people] == pool)
         self.keys, self.counts = self.keys[keep], self.counts[keep]
         self.max_count = int(self.counts.max()) if len(self.counts) else 0
 
     def count(self, person: int, group: int) -> int:
         """Friends inside ``group`` that ``person`` counts (0 if none)."""
-        key = person * self.n_groups + group
+        key = group * self.n_people + person
         for run_keys, run_counts in self.parts():
             i = np.searchsorted(run_keys, key)
             if i < len(run_keys) and run_keys[i] == key:

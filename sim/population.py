@@ -88,7 +88,7 @@ class MemberTable:
         self.pull = np.ones(n, dtype=np.int32)  # friends-inside an outsider counts this member as (KOL influence)
         self.posts_total = np.zeros(n, dtype=np.int32)
         self.last_active_day = np.full(n, -(10**6), dtype=np.int32)
-        self.frontier = Frontier(n_groups)
+        self.frontier = Frontier(n, n_groups)
         self._members: np.ndarray | None = None
 
     # ------------------------------------------------------------------ views

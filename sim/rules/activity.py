@@ -37,13 +37,17 @@ def power(x: np.ndarray, exponent: float) -> np.ndarray:
 
 
 def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Poisson draws for many small rates by inverting the CDF (exact; most members draw 0 at once)."""
+    """Poisson draws for many small rates by inverting the CDF (exact; most members draw 0 at once).
+
+    The few with at least one event walk up the CDF in float64, which reaches any float32 uniform
+    below 1 long before the terms vanish; the walk also stops if a term underflows.
+    """
     rate = rate.astype(np.float32)
     u = rng.random(len(rate), dtype=np.float32)
     p0 = np.exp(-rate)
     k = np.zeros(len(rate), dtype=np.int32)
     idx = np.flatnonzero((u >= p0) & (rate <= LARGE_RATE))
-    lam, uu, term = rate[idx], u[idx], p0[idx]
+    lam, uu, term = rate[idx].astype(np.float64), u[idx].astype(np.float64), p0[idx].astype(np.float64)
     cdf = term.copy()
     j = 0
     while idx.size:
@@ -51,7 +55,7 @@ def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         term *= lam / j
         cdf += term
         k[idx] = j
-        going = uu >= cdf
+        going = (uu >= cdf) & (term > 0)
         idx, lam, uu, term, cdf = idx[going], lam[going], uu[going], term[going], cdf[going]
     big = np.flatnonzero(rate > LARGE_RATE)
     if big.size:

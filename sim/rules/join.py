@@ -21,6 +21,9 @@ from ..observe import active_share
 from ..population import POOL, VIA_INVITED, VIA_RECRUITED
 
 
+COMPACT_EVERY_DAYS = 28  # drop stale frontier entries (people who joined or left) this often
+
+
 def join_probability(k_active: np.ndarray, match: np.ndarray, liveliness: np.ndarray, cfg) -> np.ndarray:
     """Daily probability that an outsider with ``k_active`` active friends inside joins (Backstrom et al. 2006)."""
     base = np.minimum(cfg.max_join_prob_per_day, cfg.p_one_active_friend_per_day * np.log2(1.0 + k_active))
@@ -33,23 +36,6 @@ def liveliness(model) -> np.ndarray:
     return 1.0 - np.exp(-model.groups.volume_posts_per_day / scale)
 
 
-def _bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
-    """Indices in range(n) each kept independently with probability p (geometric skipping)."""
-    if n == 0 or p <= 0:
-        return np.empty(0, dtype=np.int64)
-    if p >= 1:
-        return np.arange(n)
-    chunks, pos = [], -1
-    while pos < n - 1:
-        expected = (n - 1 - pos) * p
-        gaps = rng.geometric(p, size=int(expected + 5 * np.sqrt(expected) + 16))
-        steps = pos + np.cumsum(gaps)
-        chunks.append(steps)
-        pos = int(steps[-1])
-    out = np.concatenate(chunks)
-    return out[out < n]
-
-
 def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Outsiders who accept an invitation along their ties today: (people, groups).
 
@@ -59,22 +45,21 @@ def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, 
     """
     people, cfg, frontier = model.people, model.config.rules.join, model.people.frontier
     frontier.flush()  # the bound below must cover today's counts
-    p_max = float(join_probability(np.array([frontier.max_count * active.max()]), np.ones(1),
-                                   np.array([lively.max()]), cfg)[0])
-    qs, gs = [], []
-    for keys, counts in frontier.parts():
-        cand = _bernoulli_positions(len(keys), p_max, model.rng)
-        k = counts[cand]
-        q, g = np.divmod(keys[cand], frontier.n_groups)
-        social = join_probability(k * active[g], np.ones(1), lively[g], cfg)  # all but the match factor
-        first = model.rng.random(len(q)) * p_max < social
-        q, g = q[first], g[first]
-        q, g = q[people.status[q] == POOL], g[people.status[q] == POOL]
-        match = people.match[q, model.groups.topic[g]]
-        accept = model.rng.random(len(q)) < cfg.min_match + (1.0 - cfg.min_match) * match
-        qs.append(q[accept])
-        gs.append(g[accept])
-    return np.concatenate(qs), np.concatenate(gs)
+    open_groups = np.flatnonzero((lively > 0) & (active > 0))  # a silent or full group invites nobody
+    if len(open_groups) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    bound = frontier.max_count * active[open_groups].max()
+    p_max = float(join_probability(np.array([bound]), np.ones(1), np.array([lively[open_groups].max()]), cfg)[0])
+    keys, k = frontier.draw(open_groups, p_max, model.rng)
+    q, g = frontier.decode(keys)
+    social = join_probability(k * active[g], np.ones(1), lively[g], cfg)  # all but the match factor
+    first = model.rng.random(len(q)) * p_max < social
+    q, g = q[first], g[first]
+    in_pool = people.status[q] == POOL
+    q, g = q[in_pool], g[in_pool]
+    match = people.match[q, model.groups.topic[g]]
+    accept = model.rng.random(len(q)) < cfg.min_match + (1.0 - cfg.min_match) * match
+    return q[accept], g[accept]
 
 
 def recruited(model) -> tuple[np.ndarray, np.ndarray]:
@@ -127,5 +112,5 @@ def arrive(model) -> None:
         day.joins[v] = np.bincount(g[pick], minlength=day.n_groups)
         people.add(q[pick], g[pick], day.index, v, sat, model.groups.topic)
     model.groups.joins_yesterday = day.joins[VIA_INVITED] + day.joins[VIA_RECRUITED]  # founders were welcomed on day 0
-    if day.index % 7 == 6:
+    if day.index % COMPACT_EVERY_DAYS == COMPACT_EVERY_DAYS - 1:
         people.frontier.compact(people.status, POOL)

@@ -12,7 +12,7 @@ def test_frontier_matches_a_dictionary(monkeypatch):
     monkeypatch.setattr(frontier_module, "MIN_SIDE", 16)  # force frequent merges
     rng = np.random.default_rng(0)
     n_people, n_groups = 300, 4
-    f = Frontier(n_groups)
+    f = Frontier(n_people, n_groups)
     truth: dict[tuple[int, int], int] = {}
     status = np.zeros(n_people, dtype=np.int8)
     for step in range(200):
@@ -41,7 +41,28 @@ def test_frontier_matches_a_dictionary(monkeypatch):
         (k1, c1), (k2, c2) = f.parts()
         assert (np.diff(k1) > 0).all() and (np.diff(k2) > 0).all()
         assert not np.intersect1d(k1, k2).size
-        stored = {divmod(int(k), n_groups): int(c) for k, c in zip(np.r_[k1, k2], np.r_[c1, c2])}
+        stored = {divmod(int(k), n_people)[::-1]: int(c) for k, c in zip(np.r_[k1, k2], np.r_[c1, c2])}
         assert {key: c for key, c in stored.items() if c} == {key: c for key, c in truth.items() if c}
         assert f.max_count >= max(truth.values(), default=0)
     assert f.count(*next(iter(truth))) == truth[next(iter(truth))]
+
+
+def test_draw_keeps_entries_of_the_chosen_groups_with_probability_p():
+    rng = np.random.default_rng(4)
+    f = Frontier(1000, 5)
+    people = rng.integers(0, 1000, 3000)
+    groups = rng.integers(0, 5, 3000)
+    f.update(people, groups, 1)
+    f.flush()
+    f.update(rng.integers(0, 1000, 50), np.full(50, 3), 1)  # some entries in the side run
+    hits = {}
+    for _ in range(300):
+        keys, counts = f.draw(np.array([1, 3]), 0.1, rng)
+        p, g = f.decode(keys)
+        assert set(np.unique(g)) <= {1, 3}
+        for key in keys:
+            hits[int(key)] = hits.get(int(key), 0) + 1
+    (k1, _), (k2, _) = f.parts()
+    eligible = [int(k) for k in np.r_[k1, k2] if divmod(int(k), 1000)[0] in (1, 3)]
+    rate = np.mean([hits.get(k, 0) / 300 for k in eligible])
+    assert abs(rate - 0.1) < 0.01

@@ -11,6 +11,7 @@ from sim import CommunityModel
 from sim.config import EXIT_REASONS, ExitRule, JoinRule
 from sim.day import Day
 from sim.population import MEMBER, ROLE_MEMBER
+from sim.frontier import bernoulli_positions
 from sim.rules import content, exit, join, novelty, satisfaction, value
 
 from conftest import small_config
@@ -48,12 +49,12 @@ def test_bernoulli_positions_keep_each_index_with_probability_p():
     rng = np.random.default_rng(3)
     hits = np.zeros(1000)
     for _ in range(400):
-        pos = join._bernoulli_positions(1000, 0.05, rng)
+        pos = bernoulli_positions(1000, 0.05, rng)
         assert (np.diff(pos) > 0).all() and pos.min(initial=0) >= 0 and pos.max(initial=0) < 1000
         hits[pos] += 1
     assert hits.mean() / 400 == pytest.approx(0.05, rel=0.05)
-    assert len(join._bernoulli_positions(10, 1.0, rng)) == 10
-    assert len(join._bernoulli_positions(10, 0.0, rng)) == 0
+    assert len(bernoulli_positions(10, 1.0, rng)) == 10
+    assert len(bernoulli_positions(10, 0.0, rng)) == 0
 
 
 def test_admit_respects_room_and_one_group_per_person():
@@ -287,7 +288,7 @@ def test_invitation_thinning_draws_each_entry_with_its_probability(model):
     lively = np.full(G, 0.8)
     expected = 0.0
     for keys, counts in people.frontier.parts():
-        q, g = np.divmod(keys, G)
+        q, g = people.frontier.decode(keys)
         ok = (people.status[q] == 0) & (counts > 0)
         expected += join.join_probability(counts[ok] * active[g[ok]], people.match[q[ok], model.groups.topic[g[ok]]],
                                           lively[g[ok]], cfg).sum()
@@ -295,3 +296,19 @@ def test_invitation_thinning_draws_each_entry_with_its_probability(model):
     se = np.std(draws) / np.sqrt(len(draws))
     assert expected > 1
     assert abs(np.mean(draws) - expected) < 4 * se + 0.02 * expected
+
+
+def test_poisson_sampler_ends_for_uniforms_next_to_one():
+    """The largest float32 uniform below 1 must still end the CDF walk (it once looped forever)."""
+    from sim.rules.activity import LARGE_RATE, poisson
+
+    class Extreme:
+        def random(self, n, dtype=np.float64):
+            return np.full(n, np.nextafter(np.float32(1), np.float32(0)), dtype=dtype)
+
+        def poisson(self, lam):
+            return np.zeros(len(lam), dtype=np.int64)
+
+    rates = np.linspace(0.01, LARGE_RATE, 50, dtype=np.float32)
+    k = poisson(rates, Extreme())
+    assert (k > rates).all()  # the top of the distribution, reached in finite time
