@@ -55,27 +55,9 @@ TARGET_MEMBER_DAYS_PER_S = 5e6  # at 100k members, on this 2-core machine
 TARGET_COST_GROWTH = 1.5  # cost per member-day, largest size / smallest size
 
 
-class BenchModel(sim.CommunityModel):
-    """CommunityModel with one founding-time guard; the day (``step``) is untouched.
-
-    At commit 6ee8e5b all owners are chosen first and one group's seed users (the owner's friends
-    and friends of friends) may include a later group's owner, who is then added twice: founding
-    many groups on a scale-free graph fails (AssertionError in ``MemberTable.add``). The guard keeps
-    owners out of other groups' seed users. ``owners_dropped`` counts its uses; once the engine
-    excludes them itself it stays 0, and this class can be deleted.
-    """
-
-    owners_dropped = 0
-
-    def _choose_owners(self, count):
-        self._bench_owners = super()._choose_owners(count)
-        return self._bench_owners
-
-    def _seed_users(self, owner, topic, count, *args, **kwargs):
-        seeds = super()._seed_users(owner, topic, count, *args, **kwargs)
-        clash = np.isin(seeds, getattr(self, "_bench_owners", []))
-        self.owners_dropped += int(clash.sum())
-        return seeds[~clash]
+def frontier_entries(frontier) -> int:
+    """(outsider, group) pairs in the join frontier: its sorted main run plus the side run, if any."""
+    return sum(len(getattr(frontier, name, ())) for name in ("keys", "side_keys"))
 
 
 def make_config(members: int, args) -> Config:
@@ -106,7 +88,7 @@ def measure(members: int, args, profile_to: str | None = None) -> dict:
     """Build, warm up and time one size; optionally cProfile the timed windows."""
     cfg = make_config(members, args)
     t0 = time.perf_counter()
-    model = BenchModel(cfg)
+    model = sim.CommunityModel(cfg)
     construct_s = time.perf_counter() - t0
     founded = int(model.people.members.size)
 
@@ -137,8 +119,7 @@ def measure(members: int, args, profile_to: str | None = None) -> dict:
         "graph_ties": int(model.graph.adjacency.nnz // 2),
         "members_founded": founded,
         "members_mean_timed": windows[0]["member_days"] / args.days,
-        "frontier_entries": int(len(model.people.frontier.keys)),
-        "owners_dropped_from_seeds": model.owners_dropped,
+        "frontier_entries": frontier_entries(model.people.frontier),
         "construct_s": construct_s,
         "warmup_days": args.warmup,
         "warmup_s": warmup_s,
@@ -266,8 +247,6 @@ def main(argv: list[str] | None = None) -> None:
     summary = summarize(rows, reference)
     print()
     print_table(rows, reference, summary)
-    if any(r["owners_dropped_from_seeds"] for r in rows):
-        print("note: founding needed the owner/seed-user guard (see BenchModel); the day itself is unchanged")
 
     result = {
         "benchmark": "throughput",
