@@ -14,7 +14,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from .config import Config, build
 from .model import CommunityModel
-from .observe import summarize
+from .observe import policy_totals, summarize
 from .outputs import Result, events_frame, members_frame, versions
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -74,6 +74,7 @@ def run(config: Config, progress: bool = False) -> Result:
         "graph": {"kind": config.graph.kind, "people": model.graph.n,
                   "ties": int(model.graph.adjacency.nnz // 2)},
         **summarize(timeseries, members, config.lifecycle.dormant_active_share),
+        "policies": policy_totals(events, [p.name for p in model.policies]),
         "versions": versions(),
     }
     return Result(config, timeseries, members, events, summary)

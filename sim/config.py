@@ -19,7 +19,9 @@ from typing import Any
 
 TIERS = ("high", "mid", "low")
 SLOTS = ("morning", "noon", "afternoon", "end_of_workday", "evening", "after_21", "night")
-EXIT_REASONS = ("low_value", "boredom", "noise", "silenced", "burnout")
+# burnout: a core-team member quits; evicted: removed by a policy (eviction, elimination, curation);
+# competitor: left for a competitor's offer (crisis)
+EXIT_REASONS = ("low_value", "boredom", "noise", "silenced", "burnout", "evicted", "competitor")
 GRAPH_KINDS = ("scale_free", "small_world", "circles", "file")
 
 
@@ -462,8 +464,14 @@ class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    # Operating policies (sim/policies, conf/policy): composed as a mapping name -> {_target_, params}
+    # (``policy=[red_packet,check_in]``), stored validated as PolicySpecs sorted by name.
+    policy: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        from .policies import build_specs
+
+        object.__setattr__(self, "policy", build_specs(self.policy))
         _check(self, "seed", 0)
         _check(self, "days", 1, 100_000)
         needed = self.groups.count * (self.groups.seed_users + 1)
@@ -553,6 +561,8 @@ def to_dict(cfg: Any) -> dict:
         value = getattr(cfg, f.name)
         if dataclasses.is_dataclass(value):
             value = to_dict(value)
+        elif f.name == "policy" and isinstance(value, tuple):
+            value = {spec.name: spec.node() for spec in value}
         elif isinstance(value, tuple):
             value = list(value)
         out[f.name] = value

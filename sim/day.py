@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import EXIT_REASONS, TIERS
+from .config import EXIT_REASONS, SLOTS, TIERS
 
 
 @dataclass
@@ -24,7 +24,11 @@ class Day:
     shortfall: np.ndarray | None = None  # value missing against expectation, before costs
     noise_cost: np.ndarray | None = None
     silence_cost: np.ndarray | None = None
-    reward: np.ndarray | None = None  # (len(crowd),) rewards received today (policies add to it)
+    reward: np.ndarray | None = None  # (len(crowd),) value of rewards received today (policies add to it)
+    # effects policies set for today (None = no effect); see sim.policies.base
+    post_factor: np.ndarray | None = None  # (len(crowd),) multiplier on the posting rate
+    slot_boost: np.ndarray | None = None  # (groups, slots) added to the posting-rate multiplier of members online then
+    exit_factor: np.ndarray | None = None  # (len(crowd),) multiplier on both exit hazards
     answered: np.ndarray | None = None  # (len(crowd),) bool: a question of theirs was answered today
     active_share: np.ndarray | None = None  # per group, after exits (core_team.review), for joins
 
@@ -47,7 +51,35 @@ class Day:
         self.spam = z()
         self.quality = z()
         self.noise_share = z()
+        # policies (sim.policies): extra content, novelty, money and organizer time, per group
+        self.policy_posts = z()  # posts the policies add (guest talks, notices, summaries)
+        self.policy_quality_sum = z()  # their summed quality
+        self.policy_noise_posts = z()  # ads and offers the policies or outsiders add (noise)
+        self.novelty_refresh = z()  # share of the novelty gap refreshed today by activities
+        self.policy_spend_yuan = z()
+        self.policy_minutes = z()  # organizer minutes granted to policies today
+        self.policy_minutes_logged = z()  # organizer minutes in today's policy events
+        self.policy_minutes_short = z()  # minutes policies asked for beyond the budget (overload)
         # flows
         self.joins = np.zeros((3, g), dtype=np.int64)  # by via: seed, invited, recruited
         self.exits_by_reason = np.zeros((len(EXIT_REASONS), g), dtype=np.int64)
         self.exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)
+
+    # ------------------------------------------------------------------ helpers for policies
+    def rows(self, people: np.ndarray) -> np.ndarray:
+        """Crowd rows of ``people`` (who must be ordinary members today; the crowd is sorted)."""
+        return np.searchsorted(self.crowd, np.asarray(people, dtype=np.int64))
+
+    def crowd_array(self, name: str, fill: float) -> np.ndarray:
+        """Today's per-crowd effect array ``name``, created filled with ``fill`` on first use."""
+        arr = getattr(self, name)
+        if arr is None:
+            arr = np.full(len(self.crowd), fill, dtype=np.float32)
+            setattr(self, name, arr)
+        return arr
+
+    def boost_slot(self, group: int, slot: int, boost: float) -> None:
+        """Members of ``group`` online in ``slot`` post at (1 + boost) x their rate today."""
+        if self.slot_boost is None:
+            self.slot_boost = np.zeros((self.n_groups, len(SLOTS)), dtype=np.float32)
+        self.slot_boost[group, slot] += boost

@@ -8,11 +8,12 @@ import mesa
 from . import rules
 from .agents import KOL, CoreMember, CoreTeam, Member, Organizer
 from .calendar import Calendar
-from .config import Config
+from .config import EXIT_REASONS, Config
 from .day import Day
 from .graph import build_graph
 from .groups import Groups
 from .observe import Recorder
+from .policies import Policies
 from .population import (MEMBER, POOL, ROLE_ADMIN, ROLE_KOL, ROLE_MEMBER, ROLE_OWNER, VIA_SEED, MemberTable,
                          draw_people)
 
@@ -28,6 +29,7 @@ class CommunityModel(mesa.Model):
         config = config if config is not None else Config()
         super().__init__(rng=config.seed if rng is None else rng)
         self.config = config
+        self.policies = Policies(config.policy)  # instantiated by Hydra from their _target_
         self.calendar = Calendar(config.calendar)
         self.graph = build_graph(config.graph, config.population.size, self.rng)
         traits = draw_people(self.graph.n, config.population, self.graph, self.calendar.slot_online_share, self.rng)
@@ -39,19 +41,23 @@ class CommunityModel(mesa.Model):
         self.groups = self._found_groups()
         self.group_sizes = self.people.group_sizes()
         self.recorder = Recorder(self)
+        self.policies.setup(self)
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """One day, in this order (docs/odd.md, process overview)."""
         self.calendar.advance()
         self._start_day()
+        self.policies.plan_day(self)       # the organizers' policies: today's actions and their effects
         rules.core_team.plan(self)         # organizers and KOLs plan posts, welcomes, answers, leads
         rules.activity.post(self)          # who is online in which slot, who speaks
+        self.policies.react(self)          # members respond: grab packets, check in, buy
         rules.content.produce(self)        # volume, quality, noise and silence of today's output
         rules.value.perceive(self)         # each member's value: relevance x quality + ties + rewards - costs
         rules.satisfaction.update(self)    # against expectations that rise with potential tier
         rules.novelty.update(self)         # boredom with tenure; refresh by newcomers and fresh content
         rules.exit.leave(self)             # voluntary exits, with a reason
+        self.policies.after_day(self)      # eviction, rotation, replication, crises (each logs events)
         rules.core_team.review(self)       # motivation, overload and burnout of the core team
         rules.join.arrive(self)            # invitations along ties and recruited leads, within capacity
         self.recorder.record(self)         # observe.* into the time series
@@ -182,6 +188,38 @@ class CommunityModel(mesa.Model):
         people = self.people
         m = people.members
         return m[people.group[m] == group]
+
+    def expel(self, people: np.ndarray, reason: str = "evicted") -> None:
+        """Ordinary members leave by a policy's act (eviction, elimination) or a crisis, counted as exits.
+
+        Call from ``Policy.after_day`` (after voluntary exits), so nobody leaves twice in a day.
+        """
+        people = np.asarray(people, dtype=np.int64)
+        if len(people) == 0:
+            return
+        table, day = self.people, self.day_state
+        assert (table.status[people] == MEMBER).all() and (table.role[people] == ROLE_MEMBER).all(), \
+            "only ordinary members can be expelled"
+        why = EXIT_REASONS.index(reason)
+        groups = table.group[people]
+        np.add.at(day.exits_by_reason[why], groups, 1)
+        np.add.at(day.exits_by_tier, (table.tier[people], groups), 1)
+        table.remove(people, day.index, why)
+
+    def add_posts(self, people: np.ndarray, posts: np.ndarray | int = 1) -> None:
+        """Members post because of a policy (a check-in, a thank-you): counted as today's posts.
+
+        Call from ``Policy.react`` (before content is aggregated); ``people`` must be in today's crowd.
+        """
+        people = np.asarray(people, dtype=np.int64)
+        if len(people) == 0:
+            return
+        day = self.day_state
+        rows = day.rows(people)
+        posts = np.broadcast_to(np.asarray(posts, dtype=day.posts.dtype), rows.shape)
+        np.add.at(day.posts, rows, posts)
+        np.add.at(self.people.posts_total, people, posts)
+        self.people.last_active_day[people] = day.index
 
     def log_event(self, *, group: int, source: str, action: str, target_count: int = 0, slot: str = "",
                   spend_yuan: float = 0.0, organizer_minutes: float = 0.0, detail: str = "") -> None:

@@ -88,6 +88,9 @@ class Recorder:
                                                         where=count[:, t] > 0))
         novelty = np.bincount(gm, weights=people.novelty[m], minlength=G)
         self._put("novelty", np.divide(novelty, sizes, out=np.full(G, np.nan), where=sizes > 0))
+        self._put("policy_spend_yuan", day.policy_spend_yuan)
+        self._put("policy_minutes", day.policy_minutes)
+        self._put("policy_minutes_short", day.policy_minutes_short)
         team = model.team
         self._put("organizers", np.bincount(team.group[team.active_slots(organizer=True)], minlength=G))
         self._put("kols", np.bincount(team.group[team.active_slots(organizer=False)], minlength=G))
@@ -101,6 +104,23 @@ class Recorder:
 
 
 # ------------------------------------------------------------------------ KPIs from the tables
+def policy_totals(events: pd.DataFrame, policies: list[str]) -> dict:
+    """Per selected policy: yuan and organizer minutes spent, actions taken and skipped (from event rows)."""
+    out = {}
+    for name in policies:
+        rows = events[events["source"] == name]
+        skipped = rows["action"].str.startswith("skipped")
+        out[name] = {
+            "spend_yuan": round(float(rows["spend_yuan"].sum()), 2),
+            "organizer_minutes": round(float(rows["organizer_minutes"].sum()), 1),
+            "organizer_hours": round(float(rows["organizer_minutes"].sum()) / 60.0, 2),
+            "actions": int((~skipped).sum()),
+            "skipped_no_time": int(skipped.sum()),
+            "targets": int(rows.loc[~skipped, "target_count"].sum()),
+        }
+    return out
+
+
 def lifetime_days(series: pd.DataFrame, dormant_active_share: float) -> int:
     """Days from founding until the weekly active share falls below ``dormant_active_share`` for good.
 

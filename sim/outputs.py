@@ -49,6 +49,9 @@ def members_frame(model) -> pd.DataFrame:
         "interest_match": p.relevance[ever].astype(np.float64),
         "satisfaction": p.satisfaction[ever].astype(np.float64),
         "ties_inside": p.ties_inside[ever].astype(np.float64),
+        "received_yuan": p.received_yuan[ever],
+        "paid_yuan": p.paid_yuan[ever],
+        "purchases": p.purchases[ever],
     })
 
 

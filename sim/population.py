@@ -87,6 +87,9 @@ class MemberTable:
         self.relevance = np.zeros(n, dtype=np.float32)  # interest match with the own group's topic (同好)
         self.pull = np.ones(n, dtype=np.int32)  # friends-inside an outsider counts this member as (KOL influence)
         self.posts_total = np.zeros(n, dtype=np.int32)
+        self.received_yuan = np.zeros(n, dtype=np.float64)  # red packets and cash rewards received (policies)
+        self.paid_yuan = np.zeros(n, dtype=np.float64)  # fees, deposits and purchases paid (policies)
+        self.purchases = np.zeros(n, dtype=np.int32)  # purchases made (marketing conversion)
         self.last_active_day = np.full(n, -(10**6), dtype=np.int32)
         self.frontier = Frontier(n, n_groups)
         self._members: np.ndarray | None = None

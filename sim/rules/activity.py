@@ -8,7 +8,8 @@ members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
 bored or unhappy members speak less; people speak where others speak (liveliness, the group's
 perceived posts per day, as in ``rules.join.liveliness``; Kraut & Resnick 2012); a dominant voice
 silences others (tyranny, DOMAIN.md);
-weekends and holidays are livelier (Yuan et al.). Parameters: ``rules.activity``, ``population``.
+weekends and holidays are livelier (Yuan et al.); policies may multiply the rate for today
+(``Day.post_factor``), or for members online in a slot (``Day.slot_boost``, e.g. a red packet). Parameters: ``rules.activity``, ``population``.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ def post(model) -> None:
     group_factor *= 1.0 - model.groups.silence * cfg.silence_sensitivity
     rate *= group_factor.astype(np.float32)[groups]
     rate *= slots_online / np.maximum(people.expected_online_slots[crowd], np.float32(1e-6))
+    if day.post_factor is not None:  # policies' effects on today's posting (sim.policies)
+        rate *= day.post_factor
+    if day.slot_boost is not None:
+        rate *= 1.0 + (day.online * day.slot_boost[groups]).sum(axis=1, dtype=np.float32)
     posts = poisson(rate, rng)
     day.posts = posts
     speakers = crowd[posts > 0]

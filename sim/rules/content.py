@@ -6,7 +6,9 @@ other members answer in part (``peer_answer_share``) and organizers answer while
 (answered: useful; unanswered: noise); spammers post ads (noise). The loudest
 single voice's share of messages makes the silence level: above ``kols.voice_share_threshold`` a
 voice drowns others in proportion to its dominance (tyranny, DOMAIN.md). Sources: P8 (quality falls
-as noise rises), Arguello et al. CHI 2006 (answered newcomers).
+as noise rises), Arguello et al. CHI 2006 (answered newcomers). Policies add content of their own
+(``Day.policy_posts`` with ``policy_quality_sum``: guest talks, summaries) and noise (``policy_noise_posts``:
+offers, a competitor's ads).
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ def produce(model) -> None:
     day.answered = np.zeros(len(crowd), dtype=bool)
     day.answered[asked] = model.rng.random(int(asked.sum())) < answered_share[g[asked]]
     unanswered = day.questions - day.answered_questions
-    day.group_posts = day.member_posts + day.core_posts
+    day.group_posts = day.member_posts + day.core_posts + day.policy_posts + day.policy_noise_posts
     quality_sum = (normal_quality + day.core_quality_sum + day.answered_questions * cfg.answered_question_quality
-                   + unanswered * cfg.newbie_question_quality + day.spam * cfg.spam_quality)
+                   + unanswered * cfg.newbie_question_quality + (day.spam + day.policy_noise_posts) * cfg.spam_quality
+                   + day.policy_quality_sum)
     has = day.group_posts > 0
     day.quality = np.divide(quality_sum, day.group_posts, out=np.zeros(G), where=has)
-    day.noise_share = np.divide(day.spam + unanswered, day.group_posts, out=np.zeros(G), where=has)
+    day.noise_share = np.divide(day.spam + day.policy_noise_posts + unanswered, day.group_posts, out=np.zeros(G),
+                                where=has)
     model.groups.perceive(day.quality, day.group_posts, day.noise_share, cfg.perception_half_life_days)
     # silence: the loudest single voice (a KOL or organizer; members rarely dominate)
     member_max = _max_member_posts(g, posts, G)

@@ -1,6 +1,7 @@
 """Core team: organizers and KOLs plan their day within a time budget, then wear out or burn out.
 
-Plan (morning), per organizer, in order of priority within ``organizers.budget_minutes_per_day``:
+Plan (morning), per organizer, in order of priority within ``organizers.budget_minutes_per_day`` less an
+even share of the minutes the group's policies took this morning (``sim.policies``):
 welcome a share of yesterday's newcomers (``minutes_per_welcome`` each), post ~Poisson(posts_per_day x
 motivation) notices (``minutes_per_post`` each), recruit leads while the group is below
 ``recruit_until_members`` (leads_per_day x motivation / team size, ``minutes_per_lead`` each); the
@@ -8,7 +9,8 @@ minutes left answer newbie questions (``minutes_per_answer`` each). KOLs post ~P
 motivation) headline posts. The loudest single core voice and its dominance feed silencing (tyranny).
 
 Review (evening): motivation += -decay + feedback x (active share - reference) - burnout x overload,
-where overload = max(0, minutes demanded incl. all of today's questions / budget - 1); below
+where overload = max(0, minutes demanded incl. all of today's questions and all policy work asked for,
+granted or not / budget - 1); below
 ``quit_below_motivation`` the person quits the group (core-team churn, 为爱透支; P3: "even keen admins
 rarely last longer than two years"). Parameters: ``organizers``, ``kols``.
 """
@@ -31,7 +33,7 @@ def plan(model) -> None:
     org = team.organizer[slots]
     size = np.bincount(g[org], minlength=G).astype(np.float64)  # organizers per group
     n = np.maximum(size[g], 1.0)
-    budget = cfg.budget_minutes_per_day
+    budget = np.maximum(cfg.budget_minutes_per_day - day.policy_minutes[g] / n, 0.0)  # policies' work comes first
     welcome_need = np.where(org, model.groups.joins_yesterday[g] / n * cfg.minutes_per_welcome, 0.0)
     welcome_done = np.minimum(welcome_need, budget)
     afford = np.floor((budget - welcome_done) / max(cfg.minutes_per_post, 1e-9))
@@ -71,7 +73,9 @@ def review(model) -> None:
     g = team.group[slots]
     org = team.organizer[slots]
     size = np.maximum(np.bincount(g[org], minlength=G), 1)
-    demanded = team.minutes_demanded[slots] + day.questions[g] / size[g] * cfg.minutes_per_answer
+    policy_work = day.policy_minutes + day.policy_minutes_short  # granted, and asked for beyond the budget
+    demanded = (team.minutes_demanded[slots] + day.questions[g] / size[g] * cfg.minutes_per_answer
+                + policy_work[g] / size[g])
     overload = np.where(org, np.maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0), 0.0)
     day.active_share = active_share(model)
     share = day.active_share[g]

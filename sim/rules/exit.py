@@ -6,7 +6,8 @@ Two hazards per day, scaled by the tier's mobility (high-potential members have 
                     x (1 + tenure / tenure_scale)^(-tenure_exponent)
 The dissatisfied hazard falls with tenure: newcomers churn most (Kairam, Wang & Leskovec, WSDM
 2012). A dissatisfied exit is attributed to the largest of its causes: low value (shortfall of
-content and ties against expectation), noise, or being silenced. Parameters: ``rules.exit``.
+content and ties against expectation), noise, or being silenced. Policies may scale both hazards
+for today (``Day.exit_factor``). Parameters: ``rules.exit``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def hazards(model) -> tuple[np.ndarray, np.ndarray]:
     tenure = day.index - people.joined_day[crowd]
     seniority = seniority_table(cfg.tenure_scale_days, cfg.tenure_exponent, day.index + 1)[tenure]
     dissatisfied = cfg.max_dissatisfied_exit_per_day * deficit ** cfg.exponent * seniority * mobility
+    if day.exit_factor is not None:  # policies' effects (e.g. a paid deposit keeps members in)
+        bored, dissatisfied = bored * day.exit_factor, dissatisfied * day.exit_factor
     return np.minimum(bored, 1.0), np.minimum(dissatisfied, 1.0)
 
 

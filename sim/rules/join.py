@@ -10,7 +10,8 @@ measured; ``match`` is the outsider's interest in the group's topic and ``liveli
 talk an invitee sees, 1 - exp(-posts per day / rules.value.volume_scale_posts_per_day). A silent group
 stops growing; a full group invites nobody. Recruitment: organizers import leads from the pool
 (unscreened: any interest), who accept with ``organizers.lead_accept_prob``. A group never exceeds
-its capacity (P6); a person joins at most one group a day. Parameters: ``rules.join``, ``organizers``.
+its capacity (P6); a person joins at most one group a day. Entry thresholds (policies' ``screen``) filter
+the candidates before they are admitted. Parameters: ``rules.join``, ``organizers``.
 """
 
 from __future__ import annotations
@@ -105,12 +106,17 @@ def arrive(model) -> None:
     q = np.concatenate([inv_q, rec_q])
     g = np.concatenate([inv_g, rec_g])
     via = np.concatenate([np.full(len(inv_q), VIA_INVITED), np.full(len(rec_q), VIA_RECRUITED)])
+    if model.policies:  # entry thresholds (sim.policies): candidates who do not pass stay out
+        passed = model.policies.screen(model, q, g)
+        q, g, via = q[passed], g[passed], via[passed]
     chosen = admit(q, g, room, model.rng)
     sat = model.config.rules.satisfaction.start
     for v in (VIA_INVITED, VIA_RECRUITED):
         pick = chosen[via[chosen] == v]
         day.joins[v] = np.bincount(g[pick], minlength=day.n_groups)
         people.add(q[pick], g[pick], day.index, v, sat, model.groups.topic)
+    if model.policies and len(chosen):
+        model.policies.on_join(model, q[chosen], g[chosen])
     model.groups.joins_yesterday = day.joins[VIA_INVITED] + day.joins[VIA_RECRUITED]  # founders were welcomed on day 0
     if day.index % COMPACT_EVERY_DAYS == COMPACT_EVERY_DAYS - 1:
         people.frontier.compact(people.status, POOL)

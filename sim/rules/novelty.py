@@ -4,7 +4,7 @@
     refresh  = refresh_per_newcomer_share x (yesterday's joins / members)
              + refresh_per_fresh_post x (KOL and organizer posts today)
 Source: DOMAIN.md (boredom: "no regular activities; activity decays"; the novelty dividend is gone
-after about two years, P3). Policies (sharing sessions, games) add to the refresh in later issues.
+after about two years, P3). Policies (sharing sessions, games, check-ins) add to the refresh (``Day.novelty_refresh``).
 Parameters: ``rules.novelty``.
 """
 
@@ -18,7 +18,7 @@ def update(model) -> None:
     crowd = day.crowd
     sizes = np.maximum(model.group_sizes, 1)
     refresh = (cfg.refresh_per_newcomer_share * groups.joins_yesterday / sizes
-               + cfg.refresh_per_fresh_post * day.core_posts)
+               + cfg.refresh_per_fresh_post * day.core_posts + day.novelty_refresh)
     refresh = np.clip(refresh, 0.0, 1.0)
     n = people.novelty[crowd]
     keep = 0.5 ** (1.0 / cfg.half_life_days)
