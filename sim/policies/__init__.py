@@ -17,4 +17,21 @@ def available() -> list[str]:
     return sorted(p.stem for p in CONF_POLICY_DIR.glob("*.yaml"))
 
 
-__all__ = ["Policies", "Policy", "PolicySpec", "available", "build_specs"]
+def spec(name: str, **params) -> PolicySpec:
+    """A validated PolicySpec from ``conf/policy/<name>.yaml`` with ``params`` overriding its values.
+
+    For notebooks and tests: ``Config(policy=(spec("red_packet", slot="noon"),))``.
+    """
+    import yaml
+
+    path = CONF_POLICY_DIR / f"{name}.yaml"
+    if not path.is_file():
+        from ..config import ConfigError
+
+        raise ConfigError(f"policy.{name}", f"unknown policy; available: {', '.join(available())}")
+    node = dict(yaml.safe_load(path.read_text())[name])
+    node.update(params)
+    return build_specs({name: node})[0]
+
+
+__all__ = ["Policies", "Policy", "PolicySpec", "available", "build_specs", "spec"]

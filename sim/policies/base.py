@@ -146,7 +146,7 @@ def build_specs(tree: Any) -> tuple[PolicySpec, ...]:
     if tree is None:
         return ()
     if isinstance(tree, (tuple, list)) and all(isinstance(s, PolicySpec) for s in tree):
-        return tuple(tree)
+        return tuple(sorted(tree, key=lambda s: s.name))
     if not isinstance(tree, dict):
         raise ConfigError("policy", f"expected a section of policies, got {tree!r}")
     specs = []
