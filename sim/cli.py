@@ -24,7 +24,8 @@ def _one_line(err: BaseException) -> str:
         lines += [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
     if "Config search path:" in lines:  # Hydra's search path listing after "Could not find ..."
         lines = lines[:lines.index("Config search path:")]
-    keep = [ln for ln in lines if not ln.startswith(("object_type=", "reference_type=", "Set the environment"))]
+    keep = [ln for ln in lines if not ln.startswith(("object_type=", "reference_type=", "Set the environment",
+                                                     "To append to your config use"))]
     text = "; ".join(keep) or type(err).__name__
     return text.replace("full_key: ", "key: ")
 
@@ -33,6 +34,25 @@ def fail(message: str, code: int = 2) -> None:
     message = "; ".join(ln.strip() for ln in str(message).splitlines() if ln.strip())
     print(f"commsim: error: {message}", file=sys.stderr)
     sys.exit(code)
+
+
+def _policy_hint(message: str) -> str | None:
+    """A clearer line for the two common policy mistakes: an unknown policy, or one not selected."""
+    import re
+
+    from .policies import available
+
+    unknown = re.search(r"Could not load 'policy/([^']+)'", message)
+    if unknown:
+        return (f"policy: unknown policy {unknown.group(1)!r}; available: {', '.join(available())} "
+                f"(conf/policy/)")
+    missing = re.search(r"Could not override 'policy\.([A-Za-z0-9_]+)", message)
+    if missing and f"Key '{missing.group(1)}' is not in struct" in message:
+        name = missing.group(1)
+        if name not in available():
+            return f"policy.{name}: unknown policy; available: {', '.join(available())}"
+        return f"policy.{name}: this policy is not selected; add policy=[{name}] (or list it with the others)"
+    return None
 
 
 def check(overrides: list[str]) -> None:
@@ -44,7 +64,7 @@ def check(overrides: list[str]) -> None:
     except ConfigError as err:
         fail(str(err))
     except Exception as err:  # Hydra/OmegaConf composition errors: unknown key, wrong type, bad override
-        fail(_one_line(err) + " (see `commsim --help` and conf/ for valid keys)")
+        fail(_policy_hint(_one_line(err)) or _one_line(err) + " (see `commsim --help` and conf/ for valid keys)")
     if config.graph.kind == "file":  # read it now, so a bad file fails before Hydra creates the run directory
         from .graph import load
 

@@ -8,6 +8,7 @@ are kept incremental: a join or an exit touches only the changed people's neighb
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from .config import TIERS, PopulationConfig
 from .frontier import Frontier
@@ -17,8 +18,8 @@ POOL, MEMBER, LEFT = 0, 1, 2
 STATUS_NAMES = ("pool", "member", "left")
 ROLE_MEMBER, ROLE_OWNER, ROLE_ADMIN, ROLE_KOL = 0, 1, 2, 3
 ROLE_NAMES = ("member", "owner", "admin", "kol")
-VIA_SEED, VIA_INVITED, VIA_RECRUITED = 0, 1, 2
-VIA_NAMES = ("seed", "invited", "recruited")
+VIA_SEED, VIA_INVITED, VIA_RECRUITED, VIA_MOVED = 0, 1, 2, 3
+VIA_NAMES = ("seed", "invited", "recruited", "moved")  # moved: cross-introduced from another group (交叉引入)
 HIGH, MID, LOW = 0, 1, 2
 NEVER = -1
 ONLINE_BYTES = 8  # one byte per slot, padded to 8 so a person's habit is one 64-bit word
@@ -143,6 +144,11 @@ class MemberTable:
         self.status[people] = LEFT
         self.left_day[people] = day
         self.exit_reason[people] = reason
+        self._untie(people)
+
+    def _untie(self, people: np.ndarray) -> None:
+        """Bookkeeping after ``people`` (now LEFT) quit their group: fellow members lose their ties to
+        them, outsiders lose them as friends inside (the join frontier)."""
         self._members = None
         src, nbr, w = self.graph.neighbors(people)
         src_group = self.group[src]  # a leaver keeps its last group for the record
@@ -153,6 +159,52 @@ class MemberTable:
         outside = self.status[nbr] == POOL
         self.frontier.update(nbr[outside], src_group[outside], -self.pull[src[outside]])
 
+    def move(self, people: np.ndarray, groups: np.ndarray | int, group_topics: np.ndarray) -> None:
+        """Members change group without leaving (cross-introduction, 交叉引入), via "moved".
+
+        Ties inside the old group are lost and those inside the new one gained, and the join frontier
+        moves with them, exactly as a leave followed by a join; but no exit is recorded and they keep
+        their satisfaction and first joining day (tenure). Novelty is refreshed as for any newcomer
+        (a new group, new faces). The caller counts the flows (``CommunityModel.move_members``).
+        """
+        people = np.asarray(people, dtype=np.int64)
+        if len(people) == 0:
+            return
+        assert (self.status[people] == MEMBER).all(), "only members can move"
+        assert len(np.unique(people)) == len(people), "a person moves once"
+        satisfaction, joined_day = self.satisfaction[people].copy(), self.joined_day[people].copy()
+        self.status[people] = LEFT  # for the untying only: no left_day, no exit reason
+        self._untie(people)
+        self.status[people] = POOL
+        groups = np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape)
+        self.add(people, groups, joined_day, VIA_MOVED, satisfaction, group_topics)  # kept per person
+
+
+    def strengthen(self, a: np.ndarray, b: np.ndarray, delta: float, cap: float = 1.0) -> np.ndarray:
+        """Ties between members ``a[i]`` and ``b[i]`` of the same group grow by ``delta`` up to ``cap``.
+
+        A missing tie is created (weak ties become strong: 创造连接, offline events, directed packets);
+        the symmetric adjacency and ``ties_inside`` change together. Pairs not in one group are ignored.
+        Returns the weight each kept pair gained (after de-duplication), for the record.
+        """
+        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        ok = ((a != b) & (self.status[a] == MEMBER) & (self.status[b] == MEMBER) & (self.group[a] == self.group[b]))
+        lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+        key = np.unique(lo * self.n + hi)
+        lo, hi = key // self.n, key % self.n
+        if len(lo) == 0:
+            return np.empty(0, dtype=np.float32)
+        adj = self.graph.adjacency
+        current = np.asarray(adj[lo, hi], dtype=np.float32).ravel()
+        gain = (np.minimum(current + np.float32(delta), np.float32(cap)) - current).clip(min=0).astype(np.float32)
+        bump = sp.csr_matrix((np.concatenate([gain, gain]), (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
+                             shape=adj.shape, dtype=np.float32)
+        adj = (adj + bump).tocsr()
+        adj.sort_indices()
+        self.graph.adjacency = adj
+        np.add.at(self.ties_inside, lo, gain)
+        np.add.at(self.ties_inside, hi, gain)
+        return gain
 
     def set_pull(self, person: int, pull: int) -> None:
         """Change how many friends a member counts as for the outsiders around them (KOL influence)."""

@@ -144,6 +144,12 @@ def more_bad_cases(base: Path) -> dict[str, tuple[list[str], str]]:
         "unknown_graph": (["graph=nope"], "nope"),
         "bad_value_type_in_list": (["population.tier_shares=[a,b,c]"], "population.tier_shares"),
         "bad_hydra_key": (["hydra.foo=1"], "hydra.foo"),
+        "unknown_policy": (["policy=[red_pakcet]"], "unknown policy 'red_pakcet'; available:"),
+        "policy_not_selected": (["policy.red_packet.slot=noon"], "add policy=[red_packet]"),
+        "policy_param_typo": (["policy=[red_packet]", "policy.red_packet.colour=red"], "policy.red_packet.colour"),
+        "policy_bad_choice": (["policy=[red_packet]", "policy.red_packet.slot=3am"], "policy.red_packet.slot"),
+        "policy_bad_type": (["policy=[red_packet]", "policy.red_packet.amount_yuan=abc"],
+                            "policy.red_packet.amount_yuan"),
     }
 
 
