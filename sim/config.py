@@ -84,10 +84,11 @@ CHINA_HOLIDAYS = (
 class ScenarioMeta:
     """What a named preset asks and what it expects; copied into summary.json."""
 
-    name: str = "default"
-    question: str = "How does a keen group with no operating policy live and die?"
+    name: str = "default"  # the preset's name (scenarios/<name>.yaml)
+    question: str = "How does a keen group with no operating policy live and die?"  # what the preset asks
+    # what the preset expects to see, and the source of that expectation
     expected: str = "germination, fast growth, an active plateau, decline and dormancy within about two years"
-    source: str = "P3 (DOMAIN.md): a group's natural life without renewal is about two years"
+    source: str = "P3 (DOMAIN.md): a group's natural life without renewal is about two years"  # cited
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ class GraphConfig:
     cross_degree: float = 1.0  # random ties across circles per person
     weak_tie_strength: float = 0.3  # weight of weak ties (cross-circle, most generated ties, unweighted files)
     strong_tie_share: float = 0.2  # scale_free/small_world: share of ties that are strong (Granovetter 1973)
-    strong_tie_strength: float = 1.0
+    strong_tie_strength: float = 1.0  # weight of strong ties (Granovetter 1973: close friends, kin)
 
     def __post_init__(self) -> None:
         _check_choice(self, "kind", GRAPH_KINDS)
@@ -173,7 +174,7 @@ class PopulationConfig:
     # Posting propensity: lognormal posts/day when online and fully engaged. Heavy-tailed so most
     # members lurk (P5; van Mierlo 2014: 74.7 % lurkers, 24 % contributors, 1.3 % superusers).
     propensity_median_posts_per_day: float = 0.015
-    propensity_sigma: float = 2.3
+    propensity_sigma: float = 2.3  # lognormal sigma; heavy tail calibrated toward 90-9-1 (van Mierlo 2014)
     tier_post_factor: tuple[float, ...] = (2.0, 1.0, 0.6)  # high, mid, low; high-potential members produce more
     newbie_question_factor: float = 1.5  # newbies post more, and their posts are questions
     # Daily online habit: a person's slot probabilities are the calendar's shares times a lognormal
@@ -210,7 +211,7 @@ class PopulationConfig:
 class GroupsConfig:
     """The chat groups: how many, how big they may grow, how they start."""
 
-    count: int = 1
+    count: int = 1  # groups founded at the start (DOMAIN.md: 10k-100k users are many groups of 500)
     capacity: int = 500  # P6: a WeChat group holds at most 500 people
     seed_users: int = 15  # founder's friends who shape the group first (DOMAIN.md: 种子用户); assumption
     admins: int = 1  # admins besides the owner
@@ -235,18 +236,18 @@ class OrganizerConfig:
 
     budget_minutes_per_day: float = 60.0  # assumption: a volunteer's hour a day
     posts_per_day: float = 3.0  # notices, shares, topic prompts when fully motivated
-    post_quality: float = 0.7
+    post_quality: float = 0.7  # quality of notices and shares (0..1); assumption: between mid and high members
     dominance: float = 0.1  # how overbearing the owner's voice is (tyranny, DOMAIN.md 暴政)
-    minutes_per_post: float = 8.0
+    minutes_per_post: float = 8.0  # assumption: writing a notice or a topic prompt
     minutes_per_welcome: float = 2.0  # per newcomer welcomed (拉新-促活)
     minutes_per_answer: float = 3.0  # per newbie question answered
     minutes_per_lead: float = 0.5  # per lead recruited into the group
     leads_per_day: float = 4.0  # leads recruited while the group is below recruit_until_members
-    recruit_until_members: int = 150
+    recruit_until_members: int = 150  # assumption: organizers import leads while the group is small
     lead_accept_prob: float = 0.5  # a recruited lead accepts the invitation
     # Motivation in [0, 1] wears out: "even keen admins rarely last longer than two years" (P3).
     motivation_start: float = 0.9
-    motivation_decay_per_day: float = 0.0015
+    motivation_decay_per_day: float = 0.0015  # tuned so owners last about two years (P3)
     motivation_decay_spread: float = 0.4  # lognormal sigma: people wear out at different speeds
     motivation_feedback_per_day: float = 0.004  # lively groups reward their organizers
     feedback_reference_active_share: float = 0.2  # active share at which feedback is neutral
@@ -269,17 +270,17 @@ class OrganizerConfig:
 class KOLConfig:
     """Key opinion leaders: headline content, influence, and a dominance that can silence others."""
 
-    posts_per_day: float = 2.0
-    post_quality: float = 0.85
+    posts_per_day: float = 2.0  # headline posts when fully motivated; assumption
+    post_quality: float = 0.85  # DOMAIN.md: KOLs produce headline content; assumption
     influence: int = 3  # an outsider counts a KOL friend inside as this many friends (fans follow; DOMAIN.md)
     dominance: float = 0.3  # 0 = modest, 1 = overbearing (tyranny, DOMAIN.md 暴政)
     voice_share_threshold: float = 0.3  # above this share of messages one voice starts silencing others
-    motivation_start: float = 0.9
-    motivation_decay_per_day: float = 0.0012
-    motivation_decay_spread: float = 0.4
-    motivation_feedback_per_day: float = 0.004
-    feedback_reference_active_share: float = 0.2
-    quit_below_motivation: float = 0.2
+    motivation_start: float = 0.9  # keen at the start, as organizers
+    motivation_decay_per_day: float = 0.0012  # KOLs wear out a little slower than organizers; assumption
+    motivation_decay_spread: float = 0.4  # lognormal sigma: KOLs wear out at different speeds
+    motivation_feedback_per_day: float = 0.004  # as organizers: a lively group keeps its KOLs
+    feedback_reference_active_share: float = 0.2  # active share at which feedback is neutral
+    quit_below_motivation: float = 0.2  # a KOL leaves below this (core-team churn, DOMAIN.md)
 
     def __post_init__(self) -> None:
         _check(self, "influence", 1, 100)
@@ -319,7 +320,7 @@ class ContentRule:
     peer_answer_share: float = 0.5  # share of questions other members answer (assumption; organizers answer the rest)
     newbie_question_quality: float = 0.2  # an unanswered naive question is noise
     answered_question_quality: float = 0.5  # answered, it becomes useful content
-    spam_quality: float = 0.0
+    spam_quality: float = 0.0  # ads are worthless to members (DOMAIN.md: 发小广告)
     perception_half_life_days: float = 7.0  # members judge the recent week, not one day
 
     def __post_init__(self) -> None:
@@ -388,7 +389,7 @@ class ExitRule:
     satisfaction_floor: float = 0.45  # no dissatisfied exits above this satisfaction
     max_bored_exit_per_day: float = 0.008  # at zero novelty
     tenure_scale_days: float = 30.0  # hazard falls with tenure (Kairam et al. WSDM 2012)
-    tenure_exponent: float = 0.5
+    tenure_exponent: float = 0.5  # power-law decay of the hazard with tenure (Kairam et al. WSDM 2012)
     exponent: float = 2.0  # convexity of hazard in the deficit
 
     def __post_init__(self) -> None:
@@ -409,8 +410,8 @@ class JoinRule:
     shape follows Backstrom, Huttenlocher, Kleinberg & Lan (KDD 2006); active friends do the inviting.
     """
 
-    p_one_active_friend_per_day: float = 0.04
-    max_join_prob_per_day: float = 0.1
+    p_one_active_friend_per_day: float = 0.04  # daily join probability with one active friend inside; assumption
+    max_join_prob_per_day: float = 0.1  # saturation of the log curve (Backstrom et al. KDD 2006)
     min_match: float = 0.05  # even an off-topic friend joins sometimes
 
     def __post_init__(self) -> None:
@@ -452,7 +453,7 @@ class OutputConfig:
 class Config:
     """One simulation: a seed, a horizon in days, the world and its rules."""
 
-    seed: int = 0
+    seed: int = 0  # root of every random draw: same seed and config, same run bit for bit
     days: int = 730  # P3: about two years
     scenario: ScenarioMeta = field(default_factory=ScenarioMeta)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)

@@ -1,7 +1,8 @@
 """The join frontier: how many friends each outsider has inside each group, kept incrementally.
 
 Keys are ``group * n_people + person`` (group-major, so each group's entries are one contiguous range)
-in two sorted runs: a large main run and a small side run that takes new keys (a log-structured merge). Joins and exits buffer their changes; ``flush`` applies them
+in two sorted runs: a large main run and a small side run that takes new keys (a log-structured merge).
+Joins and exits buffer their changes; ``flush`` applies them
 once a day before the join draw, touching only the changed keys, and merges the side run into the main
 one in a single linear pass when it grows past an eighth of it. Per-day cost is linear in the number
 of changes, not in the size of the frontier (ARCHITECTURE.md, performance shape).

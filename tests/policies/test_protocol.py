@@ -10,7 +10,7 @@ import pytest
 
 from sim import CommunityModel
 from sim.api import run
-from sim.config import Config, ConfigError, OrganizerConfig, _check
+from sim.config import Config, ConfigError, _check
 from sim.policies import Policy, PolicySpec, available, build_specs, spec
 
 from conftest import small_config
