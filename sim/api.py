@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from .config import Config, build
 from .model import CommunityModel
+from .detect import analyse
 from .observe import policy_totals, summarize
 from .outputs import Result, events_frame, members_frame, versions
 
@@ -63,9 +65,9 @@ def run(config: Config, progress: bool = False) -> Result:
     """Build the model, run ``config.days`` days, and gather its tables and summary."""
     model = CommunityModel(config)
     model.run(progress=progress)
-    timeseries = model.recorder.frame()
     members = members_frame(model)
-    events = events_frame(model.events)
+    timeseries, detected, verdicts = analyse(model.recorder.frame(), events_frame(model.events), config)
+    events = events_frame(model.events + detected).sort_values("day", kind="stable").reset_index(drop=True)
     summary = {
         "scenario": {"name": config.scenario.name, "question": config.scenario.question,
                      "expected": config.scenario.expected, "source": config.scenario.source},
@@ -73,10 +75,15 @@ def run(config: Config, progress: bool = False) -> Result:
         "days": config.days,
         "graph": {"kind": config.graph.kind, "people": model.graph.n,
                   "ties": int(model.graph.adjacency.nnz // 2)},
-        **summarize(timeseries, members, config.lifecycle.dormant_active_share),
+        **summarize(timeseries, members, config.lifecycle.dormant_active_share,
+                    {int(g): int(model.groups.parent[g]) for g in np.flatnonzero(model.groups.parent >= 0)}),
         "policies": policy_totals(events, [p.name for p in model.policies]),
         "versions": versions(),
     }
+    for g, verdict in verdicts.items():
+        summary["groups"][g].update(verdict)
+    summary["headline"]["failures"] = sorted({f for v in verdicts.values() for f, x in v["failures"].items()
+                                              if x["detected"]})
     return Result(config, timeseries, members, events, summary)
 
 

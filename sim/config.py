@@ -433,12 +433,70 @@ class RulesConfig:
 
 @dataclass(frozen=True)
 class LifecycleConfig:
-    """How the lifecycle is read off the series (DOMAIN.md: 萌芽期 ... 沉寂期)."""
+    """How the lifecycle phases are read off each group's series (sim/detect.py; DOMAIN.md: 萌芽期 ... 沉寂期).
+
+    On each day, from what has happened so far (so a live view can name the phase): dormant once the
+    weekly active share is below ``dormant_active_share`` after the group was active; decline once
+    active members are below ``decline_share_of_peak`` of their running peak; fast growth while
+    members grow by at least ``fast_growth_share_per_day`` of capacity a day (over
+    ``growth_window_days``); germination before the first fast growth; active otherwise. A new phase
+    holds ``min_phase_days`` before it is named (hysteresis against daily noise).
+    """
 
     dormant_active_share: float = 0.05  # a group is dormant once its weekly active share stays below this
+    decline_share_of_peak: float = 0.6  # assumption: active members below 60 % of their peak = decline (死亡期)
+    fast_growth_share_per_day: float = 0.004  # assumption: +2 members/day in a group of 500 = fast growth
+    growth_window_days: int = 14  # growth measured over two weeks
+    min_phase_days: int = 14  # a phase must hold two weeks before it is named (daily noise is not a phase)
 
     def __post_init__(self) -> None:
         _check(self, "dormant_active_share", 0.0, 1.0)
+        _check(self, "decline_share_of_peak", 0.0, 1.0)
+        _check(self, "fast_growth_share_per_day", 0.0, 1.0, lo_open=True)
+        _check(self, "growth_window_days", 1, 365)
+        _check(self, "min_phase_days", 1, 365)
+
+
+@dataclass(frozen=True)
+class DetectConfig:
+    """Thresholds of the failure-mode detectors (sim/detect.py; DOMAIN.md, how communities fail).
+
+    Each detector reads the recorded series over a trailing window of ``window_days`` and fires an
+    episode when its condition holds on at least ``min_days`` days of an episode.
+    """
+
+    window_days: int = 28  # trailing window for rates and trends; assumption: a month
+    min_days: int = 7  # a condition must hold this many days to be an episode
+    # evaporation (蒸发): high-potential exit rate / others' exit rate, while perceived quality falls
+    evaporation_exit_ratio: float = 1.5  # P8: the best leave first
+    evaporation_quality_drop: float = 0.02  # fall in perceived quality over the window
+    evaporation_min_exits: int = 3  # high-potential exits in the window, so a ratio is not noise
+    # tyranny (暴政): one voice holds a dominant share of messages and the others go quiet
+    tyranny_voice_share: float = 0.3  # as kols.voice_share_threshold: one voice above 30 % of messages
+    tyranny_silence: float = 0.1  # the group's silence level (rules.content) above this
+    # leaderless (无首): no active organizer and no KOL for this many days
+    leaderless_days: int = 14
+    # boredom (无聊): novelty low, activity falling, no newcomers and no regular activities
+    boredom_novelty: float = 0.35  # mean novelty of members below this
+    boredom_activity_drop: float = 0.1  # relative fall of member posts over the window
+    boredom_joins_share: float = 0.01  # newcomers in the window below this share of members
+    # loss of focus (失焦): off-topic members or noise take over
+    focus_relevance: float = 0.45  # mean interest match of members with the topic below this
+    focus_noise_share: float = 0.25  # or perceived noise (ads, off-topic, unanswered) above this
+    # core-team burnout: organizers leave while overloaded
+    burnout_overload_days: int = 7  # days in the window when policies asked for more time than there was
+    # crisis exit: a mass exit for a competitor's offer on one day
+    crisis_exit_share: float = 0.05  # exits for a competitor above 5 % of members in a day
+
+    def __post_init__(self) -> None:
+        for name in ("window_days", "min_days", "leaderless_days", "burnout_overload_days"):
+            _check(self, name, 1, 3650)
+        _check(self, "evaporation_exit_ratio", 1.0)
+        _check(self, "evaporation_min_exits", 0)
+        for name in ("evaporation_quality_drop", "tyranny_voice_share", "tyranny_silence", "boredom_novelty",
+                     "boredom_activity_drop", "boredom_joins_share", "focus_relevance", "focus_noise_share",
+                     "crisis_exit_share"):
+            _check(self, name, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -464,6 +522,7 @@ class Config:
     kols: KOLConfig = field(default_factory=KOLConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    detect: DetectConfig = field(default_factory=DetectConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     # Operating policies (sim/policies, conf/policy): composed as a mapping name -> {_target_, params}
     # (``policy=[red_packet,check_in]``), stored validated as PolicySpecs sorted by name.

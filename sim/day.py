@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import EXIT_REASONS, SLOTS, TIERS
+from .population import VIA_NAMES
 
 
 @dataclass
@@ -28,7 +29,9 @@ class Day:
     # effects policies set for today (None = no effect); see sim.policies.base
     post_factor: np.ndarray | None = None  # (len(crowd),) multiplier on the posting rate
     slot_boost: np.ndarray | None = None  # (groups, slots) added to the posting-rate multiplier of members online then
+    slot_weight: np.ndarray | None = None  # (groups, slots) how much an online slot counts for posting (0 = muted)
     exit_factor: np.ndarray | None = None  # (len(crowd),) multiplier on both exit hazards
+    annoyance: np.ndarray | None = None  # (len(crowd),) noise cost added today (e.g. too many offers)
     answered: np.ndarray | None = None  # (len(crowd),) bool: a question of theirs was answered today
     active_share: np.ndarray | None = None  # per group, after exits (core_team.review), for joins
 
@@ -51,6 +54,8 @@ class Day:
         self.spam = z()
         self.quality = z()
         self.noise_share = z()
+        self.loudest_share = z()  # share of today's messages by the loudest single voice
+        self.organizer_overload = z()  # mean overload of the group's organizers (rules.core_team.review)
         # policies (sim.policies): extra content, novelty, money and organizer time, per group
         self.policy_posts = z()  # posts the policies add (guest talks, notices, summaries)
         self.policy_quality_sum = z()  # their summed quality
@@ -61,7 +66,8 @@ class Day:
         self.policy_minutes_logged = z()  # organizer minutes in today's policy events
         self.policy_minutes_short = z()  # minutes policies asked for beyond the budget (overload)
         # flows
-        self.joins = np.zeros((3, g), dtype=np.int64)  # by via: seed, invited, recruited
+        self.joins = np.zeros((len(VIA_NAMES), g), dtype=np.int64)  # by via: seed, invited, recruited, moved
+        self.moved_out = np.zeros(g, dtype=np.int64)  # members moved to another group (replication, 交叉引入)
         self.exits_by_reason = np.zeros((len(EXIT_REASONS), g), dtype=np.int64)
         self.exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)
 
@@ -83,3 +89,9 @@ class Day:
         if self.slot_boost is None:
             self.slot_boost = np.zeros((self.n_groups, len(SLOTS)), dtype=np.float32)
         self.slot_boost[group, slot] += boost
+
+    def weight_slot(self, group: int, slot: int, weight: float) -> None:
+        """Being online in ``slot`` counts ``weight`` x a slot toward posting in ``group`` today (0 mutes it)."""
+        if self.slot_weight is None:
+            self.slot_weight = np.ones((self.n_groups, len(SLOTS)), dtype=np.float32)
+        self.slot_weight[group, slot] *= weight

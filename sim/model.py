@@ -14,8 +14,8 @@ from .graph import build_graph
 from .groups import Groups
 from .observe import Recorder
 from .policies import Policies
-from .population import (MEMBER, POOL, ROLE_ADMIN, ROLE_KOL, ROLE_MEMBER, ROLE_OWNER, VIA_SEED, MemberTable,
-                         draw_people)
+from .population import (MEMBER, POOL, ROLE_ADMIN, ROLE_KOL, ROLE_MEMBER, ROLE_OWNER, VIA_MOVED, VIA_SEED,
+                         MemberTable, draw_people)
 
 
 class CommunityModel(mesa.Model):
@@ -33,11 +33,12 @@ class CommunityModel(mesa.Model):
         self.calendar = Calendar(config.calendar)
         self.graph = build_graph(config.graph, config.population.size, self.rng)
         traits = draw_people(self.graph.n, config.population, self.graph, self.calendar.slot_online_share, self.rng)
-        self.people = MemberTable(traits, self.graph, config.groups.count)
+        n_groups = config.groups.count + self.policies.extra_groups()  # reserved slots stay unfounded till used
+        self.people = MemberTable(traits, self.graph, n_groups)
         self.expectation = np.asarray(config.population.expectation_by_tier, dtype=np.float32)[self.people.tier]
         self.events: list[tuple] = []
         self.team = CoreTeam()
-        self.day_state = Day(-1, np.empty(0, dtype=np.int64), config.groups.count)
+        self.day_state = Day(-1, np.empty(0, dtype=np.int64), n_groups)
         self.groups = self._found_groups()
         self.group_sizes = self.people.group_sizes()
         self.recorder = Recorder(self)
@@ -113,34 +114,104 @@ class CommunityModel(mesa.Model):
     # ------------------------------------------------------------------ founding
     def _found_groups(self) -> Groups:
         """Each group: an owner (a well-connected high-potential person), a topic (the owner's
-        favourite), seed users among the owner's friends who share it (种子用户), admins and KOLs."""
+        favourite), seed users among the owner's friends who share it (种子用户), admins and KOLs.
+        Slots reserved for groups founded later (``Policy.extra_groups``) stay unfounded."""
         cfg, people, graph = self.config.groups, self.people, self.graph
         owners = self._choose_owners(cfg.count)
         topics = people.match[owners].argmax(axis=1)
-        groups = Groups(cfg.count, cfg.capacity, topics, owners)
+        self.groups = groups = Groups(cfg.count, cfg.capacity, topics, owners,
+                                      reserve=self.people.n_groups - cfg.count)
         for g, owner in enumerate(owners):
             seeds = self._seed_users(int(owner), int(topics[g]), cfg.seed_users, exclude=owners)
-            founders = np.concatenate([[owner], seeds]).astype(np.int64)
-            people.add(founders, np.full(len(founders), g), 0, VIA_SEED, self.config.rules.satisfaction.start, topics)
-            self.day_state.joins[VIA_SEED, g] = len(founders)
-            people.role[owner] = ROLE_OWNER
-            Organizer(self, owner, g, self.config.organizers, owner=True)
             ranked = sorted(seeds, key=lambda p: (self._file_role(p) != "admin", people.tier[p],
                                                   -people.match[p, topics[g]]))
-            for p in ranked[: cfg.admins]:
-                people.role[p] = ROLE_ADMIN
-                Organizer(self, p, g, self.config.organizers, owner=False)
-            rest = [p for p in ranked if people.role[p] == ROLE_MEMBER]
+            admins = ranked[: cfg.admins]
+            rest = [p for p in ranked if p not in admins]
             rest.sort(key=lambda p: (self._file_role(p) != "kol", people.tier[p], -graph.degree[p]))
-            for p in rest[: cfg.kols]:
-                people.role[p] = ROLE_KOL
-                people.set_pull(p, self.config.kols.influence)
-                KOL(self, p, g, self.config.kols)
-            self.log_event(group=g, source="founding", action="group_founded", target_count=len(founders),
-                           detail=f"owner {owner}, topic {topics[g]}")
+            self.found_group(int(owner), seeds, admins=admins, kols=rest[: cfg.kols], group=g)
         groups.joins_yesterday = self.day_state.joins.sum(axis=0)
         self._founding_joins = self.day_state.joins[VIA_SEED].copy()
         return groups
+
+    def found_group(self, owner: int, members=(), *, admins=(), kols=(), topic: int | None = None,
+                    parent: int = -1, group: int | None = None) -> int:
+        """Found a group with the given founders; returns its id.
+
+        ``owner`` runs it; ``members`` are the other founders, among them the ``admins`` and ``kols``.
+        Founders from the pool join as seed users (via "seed"); founders who are members elsewhere move
+        (cross-introduction, via "moved", see ``move_members``), keeping their core-team agent, whose
+        role becomes the one given here. ``group``: an id already allocated (the initial groups);
+        by default the first reserved unfounded slot (``Policy.extra_groups``). ``topic``: by default
+        the owner's favourite. ``parent``: the group it was cloned from (replication, 复制), for the record.
+        Logs a "group_founded" event.
+        """
+        people, groups, day = self.people, self.groups, self.day_state
+        today = max(self.calendar.day, 0)
+        if group is None:
+            free = groups.unfounded()
+            if len(free) == 0:
+                raise RuntimeError("no reserved group slot left: the policy's extra_groups() must reserve it")
+            group = int(free[0])
+        if not groups.founded[group]:
+            topic = int(people.match[owner].argmax()) if topic is None else int(topic)
+            groups.found(group, self.config.groups.capacity, topic, owner, today, parent)
+        founders = np.concatenate([[owner], np.asarray(members, dtype=np.int64)]).astype(np.int64)
+        assert len(founders) <= groups.capacity[group], "more founders than the group holds"
+        new = founders[people.status[founders] == POOL]
+        people.add(new, np.full(len(new), group), today, VIA_SEED, self.config.rules.satisfaction.start,
+                   groups.topic)
+        day.joins[VIA_SEED, group] += len(new)
+        self.move_members(founders[people.status[founders] == MEMBER], group)  # those not just added
+        for person, role in ([(owner, ROLE_OWNER)] + [(p, ROLE_ADMIN) for p in admins]
+                             + [(p, ROLE_KOL) for p in kols]):
+            people.role[person] = role
+            agent = self._agent_of(person)
+            if agent is not None:
+                agent.role = role
+            elif role == ROLE_KOL:
+                people.set_pull(person, self.config.kols.influence)
+                KOL(self, person, group, self.config.kols)
+            else:
+                Organizer(self, person, group, self.config.organizers, owner=role == ROLE_OWNER)
+        groups.owner[group] = owner
+        self.log_event(group=group, source="founding", action="group_founded", target_count=len(founders),
+                       detail=f"owner {owner}, topic {groups.topic[group]}"
+                              + (f", parent {parent}" if parent >= 0 else ""))
+        return group
+
+    def move_members(self, people: np.ndarray, group: int) -> None:
+        """Members change group without leaving (cross-introduction, 交叉引入; ``MemberTable.move``).
+
+        Counted as the new group's joins via "moved" and the old groups' ``moved_out``, so per group
+        joins = members + exits + moved out. Core-team members keep their agent, now in ``group``; a
+        group that lost its owner gets a successor (``core_team_changed``). Members of ``group`` already
+        are ignored.
+        """
+        table, day = self.people, self.day_state
+        people = np.asarray(people, dtype=np.int64)
+        people = people[table.group[people] != group]
+        if len(people) == 0:
+            return
+        assert self.groups.founded[group], f"group {group} is not founded"
+        assert np.count_nonzero(table.group[table.members] == group) + len(people) <= self.groups.capacity[group], \
+            "the move would exceed the group's capacity"
+        old = table.group[people].copy()
+        np.add.at(day.moved_out, old, 1)
+        day.joins[VIA_MOVED, group] += len(people)
+        table.move(people, group, self.groups.topic)
+        left_behind = set()
+        for person in people[table.role[people] != ROLE_MEMBER]:
+            agent = self._agent_of(int(person))
+            if agent is not None:
+                left_behind.add(agent.group)
+                agent.group = group
+        for g in sorted(left_behind):
+            self.core_team_changed(g)
+
+    def _agent_of(self, person: int) -> CoreMember | None:
+        """The active core-team agent of ``person``, if any."""
+        slots = np.flatnonzero(self.team.active & (self.team.person == person))
+        return self.team.agents[slots[0]] if len(slots) else None
 
     def _file_role(self, person: int) -> str:
         return "" if self.graph.role is None else self.graph.role[person]

@@ -35,17 +35,21 @@ def active_share(model: "CommunityModel") -> np.ndarray:
 
 
 class Recorder:
-    """Collects one row per day and group; ``frame()`` returns the time series as a DataFrame."""
+    """Collects one row per day and founded group (from its founding day on; reserved slots not yet
+    founded are left out); ``frame()`` returns the time series as a DataFrame."""
 
     def __init__(self, model: "CommunityModel"):
         self.n_groups = model.groups.count
         self.columns: dict[str, list[np.ndarray]] = {}
+        self._keep: np.ndarray | None = None  # today's founded groups (None: all)
 
     def _put(self, name: str, values) -> None:
-        self.columns.setdefault(name, []).append(np.broadcast_to(np.asarray(values), (self.n_groups,)).copy())
+        row = np.broadcast_to(np.asarray(values), (self.n_groups,))
+        self.columns.setdefault(name, []).append(row.copy() if self._keep is None else row[self._keep])
 
     def record(self, model: "CommunityModel") -> None:
         day, people, groups, G = model.day_state, model.people, model.groups, self.n_groups
+        self._keep = None if groups.founded.all() else np.flatnonzero(groups.founded)
         m = people.members
         gm = people.group[m]
         sizes = np.bincount(gm, minlength=G)
@@ -67,6 +71,7 @@ class Recorder:
         for t, name in enumerate(TIERS):
             self._put(f"exits_{name}", day.exits_by_tier[t])
         self._put("exits", day.exits_by_reason.sum(axis=0))
+        self._put("moved_out", day.moved_out)  # members moved to another group (replication); not exits
         self._put("posts", day.group_posts)
         self._put("member_posts", day.member_posts)
         self._put("core_posts", day.core_posts)
@@ -77,6 +82,10 @@ class Recorder:
         self._put("perceived_quality", groups.quality)
         self._put("noise_share", groups.noise_share)
         self._put("silence", groups.silence)
+        self._put("loudest_share", day.loudest_share)
+        relevance = np.bincount(gm, weights=people.relevance[m], minlength=G)
+        self._put("relevance", np.divide(relevance, sizes, out=np.full(G, np.nan), where=sizes > 0))
+        self._put("organizer_overload", day.organizer_overload)
         # ordinary members by (group, tier); the core team goes to an extra column that is dropped
         T = len(TIERS)
         key = gm * (T + 1) + np.where(people.role[m] == ROLE_MEMBER, people.tier[m], T)
@@ -136,13 +145,16 @@ def lifetime_days(series: pd.DataFrame, dormant_active_share: float) -> int:
     return int(np.flatnonzero(alive).max()) + 1
 
 
-def group_summary(series: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float) -> dict:
-    """Headline KPIs of one group from its time series and member rows."""
+def group_summary(series: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float,
+                  parent: int = -1) -> dict:
+    """Headline KPIs of one group from its time series (from its founding day) and member rows."""
     peak = int(series["members"].idxmax() - series.index[0]) if len(series) else 0
     last = series.iloc[-1]
     exits = {r: int(series[f"exits_{r}"].sum()) for r in EXIT_REASONS}
     joined = int(series["joins"].sum())
     return {
+        "founded_day": int(series["day"].iloc[0]),
+        "parent": int(parent),  # the group it was cloned from (replication); -1 for a founding group
         "peak_members": int(series["members"].max()),
         "peak_day": int(series["day"].iloc[peak]),
         "peak_active_members": int(series["active_members"].max()),
@@ -156,18 +168,20 @@ def group_summary(series: pd.DataFrame, members: pd.DataFrame, dormant_active_sh
         "left": int(sum(exits.values())),
         "exits_by_reason": exits,
         "exits_by_tier": {t: int(series[f"exits_{t}"].sum()) for t in TIERS},
+        "moved_out": int(series["moved_out"].sum()) if "moved_out" in series else 0,
         "posts": int(series["posts"].sum()),
         "members_never_posted_share": round(float((members["posts"] == 0).mean()), 4) if len(members) else 0.0,
         "newbie_share": round(float(members["newbie"].mean()), 4) if len(members) else 0.0,
     }
 
 
-def summarize(timeseries: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float) -> dict:
-    """Headline KPIs: per group and over all groups."""
+def summarize(timeseries: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float,
+              parents: dict | None = None) -> dict:
+    """Headline KPIs: per group (``parents`` maps a cloned group to its parent) and over all groups."""
     per_group = {}
     for g, series in timeseries.groupby("group", sort=True):
         per_group[str(g)] = group_summary(series.reset_index(drop=True), members[members["group"] == g],
-                                        dormant_active_share)
+                                          dormant_active_share, (parents or {}).get(int(g), -1))
     total = timeseries.groupby("day", sort=True)[["members", "active_members", "joins", "exits", "posts"]].sum()
     total["active_share"] = total["active_members"] / total["members"].clip(lower=1)
     headline = {

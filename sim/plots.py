@@ -28,8 +28,11 @@ def lifecycle_figure(result, ax=None):
             label=f"active members (spoke in the last {result.config.rules.activity.active_window_days} days)")
     groups = ts["group"].nunique()
     if 1 < groups <= 12:
-        for _, g in ts.groupby("group"):
+        for gid, g in ts.groupby("group"):
             ax.plot(g["day"], g["members"], color=BLUE, linewidth=0.7, alpha=0.4)
+            if g["day"].iloc[0] > days[0]:  # founded during the run (replication): mark its start
+                ax.annotate(f"group {gid} founded", (g["day"].iloc[0], g["members"].iloc[0]), xytext=(4, 8),
+                            textcoords="offset points", fontsize=10, color="#333333")
     active = total["active_members"].to_numpy()
     top = int(np.argmax(active))
     ax.annotate(f"most active: {active[top]} on day {days[top]}", (days[top], active[top]),

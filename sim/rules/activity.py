@@ -9,7 +9,9 @@ bored or unhappy members speak less; people speak where others speak (liveliness
 perceived posts per day, as in ``rules.join.liveliness``; Kraut & Resnick 2012); a dominant voice
 silences others (tyranny, DOMAIN.md);
 weekends and holidays are livelier (Yuan et al.); policies may multiply the rate for today
-(``Day.post_factor``), or for members online in a slot (``Day.slot_boost``, e.g. a red packet). Parameters: ``rules.activity``, ``population``.
+(``Day.post_factor``), or for members online in a slot (``Day.slot_boost``, e.g. a red packet); a slot
+may count less or not at all toward the slots online (``Day.slot_weight``, e.g. quiet hours mute it).
+Parameters: ``rules.activity``, ``population``.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ def post(model) -> None:
     group_factor = liveliness(model) ** cfg.liveliness_exponent
     group_factor *= 1.0 - model.groups.silence * cfg.silence_sensitivity
     rate *= group_factor.astype(np.float32)[groups]
+    if day.slot_weight is not None:  # policies mute or weight slots (quiet hours): only weighted slots count
+        slots_online = (day.online * day.slot_weight[groups]).sum(axis=1, dtype=np.float32)
     rate *= slots_online / np.maximum(people.expected_online_slots[crowd], np.float32(1e-6))
     if day.post_factor is not None:  # policies' effects on today's posting (sim.policies)
         rate *= day.post_factor

@@ -52,6 +52,7 @@ def produce(model) -> None:
     member_max = _max_member_posts(g, posts, G)
     loudest = np.maximum(day.core_max_posts, member_max)
     share = np.divide(loudest, day.group_posts, out=np.zeros(G), where=has)
+    day.loudest_share = share
     threshold = model.config.kols.voice_share_threshold
     over = np.clip((share - threshold) / max(1e-9, 1.0 - threshold), 0.0, 1.0)
     target = over * np.where(day.core_max_posts >= member_max, day.loudest_dominance, 0.0)  # members are modest

@@ -77,6 +77,9 @@ def review(model) -> None:
     demanded = (team.minutes_demanded[slots] + day.questions[g] / size[g] * cfg.minutes_per_answer
                 + policy_work[g] / size[g])
     overload = np.where(org, np.maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0), 0.0)
+    n_org = np.bincount(g[org], minlength=G)
+    day.organizer_overload = np.divide(np.bincount(g[org], weights=overload[org], minlength=G), n_org,
+                                       out=np.zeros(G), where=n_org > 0)
     day.active_share = active_share(model)
     share = day.active_share[g]
     m = (team.motivation[slots] - team.decay_per_day[slots]

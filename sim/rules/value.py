@@ -4,6 +4,7 @@
           + w_ties x ties / (ties + ties_half)          (friends inside: 创造连接)
           + rewards                                     (red packets and perks; policies add them)
           - w_noise x noise share x noise sensitivity   (ads and unanswered noise; DOMAIN.md)
+          - annoyance                                   (policies: e.g. too many offers; Day.annoyance)
           - w_silence x silence                         (talked over by a dominant voice; tyranny)
 Relevance is the member's interest match with the group's topic (同好). Quality, volume, noise and
 silence are the group's perceived climate (``groups.Groups``). Parameters: ``rules.value``.
@@ -29,6 +30,8 @@ def perceive(model) -> None:
         gross += day.reward
     sensitivity = np.asarray(model.config.population.noise_sensitivity_by_tier, dtype=np.float32)[day.tier]
     day.noise_cost = per_group(cfg.noise_weight * groups.noise_share) * sensitivity
+    if day.annoyance is not None:  # policies' noise felt beyond the noise share (too many offers)
+        day.noise_cost = day.noise_cost + day.annoyance
     day.silence_cost = per_group(cfg.silence_weight * groups.silence)
     day.value = gross - day.noise_cost - day.silence_cost
     day.shortfall = np.maximum(model.expectation[crowd] - gross, np.float32(0.0))
