@@ -80,6 +80,8 @@ def run(config: Config, progress: bool = False) -> Result:
         "policies": policy_totals(events, [p.name for p in model.policies]),
         "versions": versions(),
     }
+    for p in model.policies:
+        summary["policies"][p.name].update(p.totals())
     for g, verdict in verdicts.items():
         summary["groups"][g].update(verdict)
     summary["headline"]["failures"] = sorted({f for v in verdicts.values() for f, x in v["failures"].items()

@@ -82,6 +82,10 @@ class Policy:
     def on_join(self, model: "CommunityModel", people: np.ndarray, groups: np.ndarray) -> None:
         """After joins."""
 
+    def totals(self) -> dict:
+        """Extra totals of this policy for summary.json (e.g. revenue), beside spend and minutes."""
+        return {}
+
     # ------------------------------------------------------------------ helpers
     def claim_minutes(self, group: int, minutes: float, action: str = "") -> bool:
         """Take ``minutes`` of the group's organizer time today; False (and logged as skipped) if short."""

@@ -122,6 +122,11 @@ class Marketing(Policy):
         self.conversions = 0
         self.repurchases = 0
 
+    def totals(self) -> dict:
+        """Revenue, first purchases and repurchases over the run (转化率, 复购率 in DOMAIN.md's KPIs)."""
+        return {"revenue_yuan": round(self.revenue_yuan, 2), "conversions": self.conversions,
+                "repurchases": self.repurchases}
+
     # ------------------------------------------------------------------ morning
     def at_peak(self, model) -> np.ndarray:
         """Per group: active members near their running maximum, and members still growing this week."""

@@ -157,3 +157,11 @@ def test_same_seed_same_run():
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries)
     pd.testing.assert_frame_equal(a.events, b.events)
     assert a.members["purchases"].sum() > 0
+
+
+def test_summary_totals_revenue_conversions_and_repurchases():
+    r = run(small_config(2, days=150, size=1200, policies={"marketing": {}}))
+    totals = r.summary["policies"]["marketing"]
+    assert totals["revenue_yuan"] == pytest.approx(r.members["paid_yuan"].sum())
+    assert totals["conversions"] + totals["repurchases"] == r.members["purchases"].sum()
+    assert totals["conversions"] == (r.members["purchases"] > 0).sum()
