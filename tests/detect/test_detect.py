@@ -173,7 +173,7 @@ def test_phases_follow_the_lifecycle_in_order():
     assert order == list(PHASES)
     first = {n: names.index(n) for n in PHASES}
     assert 30 <= first["fast_growth"] <= 50 and 90 <= first["active"] <= 120
-    assert 280 <= first["decline"] <= 330 and 440 <= first["dormant"] <= 470
+    assert 340 <= first["decline"] <= 370 and 440 <= first["dormant"] <= 470
 
 
 def test_a_phase_must_hold_before_it_is_named():
