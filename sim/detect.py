@@ -38,10 +38,11 @@ ACTIVITY_SOURCES = ("sharing_session", "check_in", "welfare", "offline_event")  
 # ------------------------------------------------------------------------ phases
 def raw_phases(series: pd.DataFrame, capacity: float, cfg: LifecycleConfig) -> np.ndarray:
     """Phase index per day before hysteresis, from the series up to that day."""
-    members = series["members"].to_numpy(dtype=float)
-    active = series["active_members"].to_numpy(dtype=float)
-    share = active / np.maximum(members, 1.0)
     w = cfg.growth_window_days
+    members = series["members"].to_numpy(dtype=float)
+    share = series["active_members"].to_numpy(dtype=float) / np.maximum(members, 1.0)
+    # active members smoothed over the growth window, so a one-week burst is neither a peak nor a fall
+    active = series["active_members"].rolling(w, min_periods=1).mean().to_numpy(dtype=float)
     before = np.concatenate([np.full(w, members[0]), members])[: len(members)]
     growth = (members - before) / w / max(capacity, 1.0)
     peak = np.maximum.accumulate(active)

@@ -1,4 +1,8 @@
-"""Figures: the lifecycle curve, readable from the back of a classroom."""
+"""Figures: the lifecycle curve, readable from the back of a classroom.
+
+Phases are shaded (germination, fast growth, active, decline, dormant: sim/detect.py), policy actions
+are ticks along the bottom, one row per policy, and detected failures are labelled markers at the top.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,67 @@ import numpy as np  # noqa: E402
 
 # Okabe-Ito colour-blind-safe palette
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999"
+SKY, YELLOW, PURPLE = "#56B4E9", "#F0E442", "#CC79A7"
+PHASE_COLOURS = {"germination": GREEN, "fast_growth": SKY, "active": YELLOW, "decline": PURPLE, "dormant": GREY}
+POLICY_COLOURS = (VERMILION, GREEN, BLUE, PURPLE, ORANGE, SKY, "#000000")
+
+
+def total_phases(result, total) -> np.ndarray:
+    """Phase per day of the whole community (one group: its own phases)."""
+    from .detect import PHASES, phases
+
+    ts = result.timeseries
+    if ts["group"].nunique() == 1 and "phase" in ts:
+        return np.array([PHASES.index(str(p)) for p in ts.sort_values("day")["phase"]])
+    capacity = result.config.groups.capacity * ts["group"].nunique()
+    return phases(total.reset_index(), capacity, result.config.lifecycle)
+
+
+def _shade_phases(ax, days, phase, top) -> None:
+    from .detect import phase_spans
+
+    seen = set()
+    for span in phase_spans(days, phase):
+        name = span["phase"]
+        ax.axvspan(span["start"] - 0.5, span["end"] + 0.5, color=PHASE_COLOURS[name], alpha=0.13, linewidth=0,
+                   label=None if name in seen else f"phase: {name.replace('_', ' ')}")
+        seen.add(name)
+        if span["end"] - span["start"] >= 0.06 * (days[-1] - days[0] + 1):
+            ax.text((span["start"] + span["end"]) / 2, top * 0.985, name.replace("_", " "), ha="center", va="top",
+                    fontsize=10, color="#333333")
+
+
+def _mark_events(ax, events, top) -> int:
+    """Ticks per policy below the axis and failure markers; returns the number of tick rows."""
+    if events is None or len(events) == 0:
+        return 0
+    acts = events[(events["source"] != "detect") & (events["source"] != "founding")
+                  & (events["source"] != "core_team") & ~events["action"].str.startswith("skipped")]
+    rows_used = 0
+    for i, (name, rows) in enumerate(acts.groupby("source", sort=True)):
+        rows_used = i + 1
+        y = -top * (0.025 + 0.04 * i)  # a strip below zero, inside the axes
+        ax.plot(rows["day"], np.full(len(rows), y), "|", color=POLICY_COLOURS[i % len(POLICY_COLOURS)],
+                markersize=9, markeredgewidth=1.5, label=f"{name.replace('_', ' ')} ({len(rows)} actions)")
+    failures = events[events["source"] == "detect"].drop_duplicates("action")
+    for _, e in failures.iterrows():
+        ax.axvline(e["day"], color=VERMILION, linewidth=1.2, linestyle="--", alpha=0.8)
+        ax.text(e["day"], top * 0.9, f" {e['action'].replace('_', ' ')}\n day {e['day']}", color=VERMILION,
+                fontsize=10, va="top", ha="left")
+    return rows_used
 
 
 def lifecycle_figure(result, ax=None):
-    """Members and active members over time, all groups together; peak and dormancy marked."""
+    """Members and active members over time, all groups together; phases, policy actions and failures."""
     ts = result.timeseries
     total = ts.groupby("day", sort=True)[["members", "active_members"]].sum()
-    head = result.summary["headline"]
     if ax is None:
-        fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
+        fig, ax = plt.subplots(figsize=(11, 6), layout="constrained")
     else:
         fig = ax.figure
     days = total.index.to_numpy()
-    ax.fill_between(days, total["members"], color=BLUE, alpha=0.15, linewidth=0)
+    top = total["members"].max() * 1.12 + 1
+    _shade_phases(ax, days, total_phases(result, total), top)
     ax.plot(days, total["members"], color=BLUE, linewidth=2.5, label="members")
     ax.plot(days, total["active_members"], color=ORANGE, linewidth=2.5,
             label=f"active members (spoke in the last {result.config.rules.activity.active_window_days} days)")
@@ -34,25 +86,24 @@ def lifecycle_figure(result, ax=None):
                 ax.annotate(f"group {gid} founded", (g["day"].iloc[0], g["members"].iloc[0]), xytext=(4, 8),
                             textcoords="offset points", fontsize=10, color="#333333")
     active = total["active_members"].to_numpy()
-    top = int(np.argmax(active))
-    ax.annotate(f"most active: {active[top]} on day {days[top]}", (days[top], active[top]),
+    peak = int(np.argmax(active))
+    ax.annotate(f"most active: {active[peak]} on day {days[peak]}", (days[peak], active[peak]),
                 xytext=(12, 28), textcoords="offset points", fontsize=12,
                 arrowprops=dict(arrowstyle="->", color="#555555"))
-    life = head["lifetime_days"]
-    if life < days[-1]:
-        ax.axvspan(life, days[-1], color=GREY, alpha=0.2, linewidth=0)
-        ax.text(days[-1] - 5, total["members"].max() * 0.5, f"dormant\nfrom day {life}", fontsize=12,
-                color="#333333", ha="right")
+    tick_rows = _mark_events(ax, result.events, top)
     ax.set_xlabel("day", fontsize=13)
     ax.set_ylabel("people", fontsize=13)
     title = result.config.scenario.name.replace("_", " ")
     ax.set_title(f"Lifecycle of {'a group' if groups == 1 else f'{groups} groups'} - scenario: {title}, "
                  f"seed {result.config.seed}", fontsize=14)
     ax.tick_params(labelsize=11)
-    ax.set_xlim(days[0], days[-1])
-    ax.set_ylim(0, total["members"].max() * 1.08 + 1)
+    ax.set_xlim(days[0] - 0.5, days[-1] + 0.5)
+    ax.set_ylim(-top * 0.045 * tick_rows, top)
+    ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= top])
+    if tick_rows:
+        ax.axhline(0, color="#555555", linewidth=0.8)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2, fontsize=11, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=3, fontsize=10, frameon=False)
     return fig
 
 
