@@ -81,7 +81,10 @@ def run(config: Config, progress: bool = False) -> Result:
         "versions": versions(),
     }
     for p in model.policies:
-        summary["policies"][p.name].update(p.totals())
+        totals = summary["policies"][p.name]
+        totals["income_yuan"] = round(p.income_yuan, 2)
+        totals["net_spend_yuan"] = round(totals["spend_yuan"] - p.income_yuan, 2)
+        totals.update(p.totals())
     for g, verdict in verdicts.items():
         summary["groups"][g].update(verdict)
     summary["headline"]["failures"] = sorted({f for v in verdicts.values() for f, x in v["failures"].items()

@@ -57,6 +57,7 @@ class Policy:
         """Validate ``params`` against ``Params`` (a ConfigError names ``policy.<name>.<key>``)."""
         self.params = build(self.Params, params, f"policy.{self.name}")
         self.model: CommunityModel | None = None
+        self.income_yuan = 0.0  # money members paid the operator (fees, deposits, sales), from log()
 
     # ------------------------------------------------------------------ hooks
     def extra_groups(self) -> int:
@@ -95,8 +96,16 @@ class Policy:
         return granted
 
     def log(self, group: int, action: str, *, target_count: int = 0, slot: str = "", spend_yuan: float = 0.0,
-            organizer_minutes: float = 0.0, detail: str = "") -> None:
-        """One event row, and today's spend and minutes in the group's totals."""
+            organizer_minutes: float = 0.0, income_yuan: float = 0.0, detail: str = "") -> None:
+        """One event row, and today's spend and minutes in the group's totals.
+
+        ``spend_yuan`` is money the operator pays out (>= 0); ``income_yuan`` is money members pay in
+        (fees, deposits, purchases): it goes into the row's detail and the policy's ``income_yuan`` total.
+        """
+        assert spend_yuan >= 0 and income_yuan >= 0, "spend and income are amounts; log money in as income"
+        if income_yuan:
+            self.income_yuan += income_yuan
+            detail = f"income_yuan={income_yuan:.2f}" + (f"; {detail}" if detail else "")
         self.model.log_event(group=group, source=self.name, action=action, target_count=target_count, slot=slot,
                              spend_yuan=spend_yuan, organizer_minutes=organizer_minutes, detail=detail)
         day = self.model.day_state

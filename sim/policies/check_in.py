@@ -40,9 +40,9 @@ Rule sets (``rule_set``), DOMAIN.md (押金制, 淘汰制, 监督制, 激励制,
   gets easier, above ``high_completion`` harder, by ``difficulty_step``; in every case it is new, so
   its freshness is restored to 1.
 
-Money: deposits are logged with negative ``spend_yuan`` (money the organizers take in), refunds,
-forfeit shares and streak rewards with positive, so a run's summed spend = what members received -
-what they paid. Sources: DOMAIN.md (check-ins are long, tedious work: topic, notice, review,
+Money: deposits are logged as ``income_yuan`` (money the organizers take in), refunds, forfeit
+shares and streak rewards as ``spend_yuan``, so a run's net spend (spend - income) = what members
+received - what they paid. Sources: DOMAIN.md (check-ins are long, tedious work: topic, notice, review,
 collection, awards); habit strengthening with repetition (Lally et al., Eur J Soc Psychol 2010);
 sunk cost (Arkes & Blumer 1985). The numbers are assumptions.
 """
@@ -441,7 +441,7 @@ class CheckIn(Policy):
         count = np.bincount(g, minlength=day.n_groups)
         self.cycle_enrolled += count
         for gg in np.flatnonzero(self.enrolling):
-            self.log(int(gg), "enrol", target_count=int(count[gg]), spend_yuan=-deposit * float(count[gg]),
+            self.log(int(gg), "enrol", target_count=int(count[gg]), income_yuan=deposit * float(count[gg]),
                      detail=f"{deposit:.2f} yuan deposit each" if deposit else "")
 
     # ------------------------------------------------------------------ evening

@@ -6,7 +6,7 @@ admission (``screen``), by ``kind``:
 - ``fee``: the candidate accepts to pay ``fee_yuan`` with probability
   exp(-fee_yuan / (fee_tolerance_yuan x match)), falling with the fee and rising with the interest
   match with the group's topic; payers pay on joining (``people.paid_yuan``; logged as
-  ``fee_collected`` with the income in the detail: the operator spends nothing).
+  ``fee_collected`` with ``income_yuan``: the operator spends nothing).
 - ``task``: the candidate completes a task with probability match x propensity / (propensity +
   ``task_half_propensity_posts_per_day``) (keen and talkative people do it); each submission takes
   ``minutes_per_review`` of the organizers' time. Each morning they set aside review time for as many
@@ -175,5 +175,5 @@ class EntryThreshold(Policy):
         model.people.paid_yuan[people] += p.fee_yuan
         paid = np.bincount(groups, minlength=model.groups.count)
         for g in np.flatnonzero(paid):
-            self.log(int(g), "fee_collected", target_count=int(paid[g]),
-                     detail=f"income {paid[g] * p.fee_yuan:.2f} yuan ({p.fee_yuan:.2f} each)")
+            self.log(int(g), "fee_collected", target_count=int(paid[g]), income_yuan=paid[g] * p.fee_yuan,
+                     detail=f"{p.fee_yuan:.2f} yuan each")

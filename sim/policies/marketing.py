@@ -206,7 +206,7 @@ class Marketing(Policy):
                 if n:
                     revenue = n * p.price_yuan
                     self.revenue_yuan += revenue
-                    self.log(grp, action, target_count=n, slot=p.slot,
-                             detail=f"revenue_yuan={revenue:.2f}; {n} of {int(seen[grp])} online in the slot")
+                    self.log(grp, action, target_count=n, slot=p.slot, income_yuan=revenue,
+                             detail=f"{n} of {int(seen[grp])} online in the slot")
         self.conversions += int(new.sum())
         self.repurchases += int(again.sum())

@@ -204,7 +204,9 @@ def test_costs_add_up_and_money_is_conserved(rule_set):
     assert totals["spend_yuan"] == pytest.approx(ev["spend_yuan"].sum(), abs=0.01)
     assert totals["organizer_minutes"] == pytest.approx(ev["organizer_minutes"].sum(), abs=0.05)
     received, paid = r.members["received_yuan"].sum(), r.members["paid_yuan"].sum()
-    assert ev["spend_yuan"].sum() == pytest.approx(received - paid, abs=0.01)
+    assert ev["spend_yuan"].sum() - totals["income_yuan"] == pytest.approx(received - paid, abs=0.01)
+    assert totals["net_spend_yuan"] == pytest.approx(received - paid, abs=0.01)
+    assert (ev["spend_yuan"] >= 0).all()
     assert r.timeseries["policy_spend_yuan"].sum() == pytest.approx(ev["spend_yuan"].sum(), abs=0.01)
     assert r.timeseries["policy_minutes"].sum() == pytest.approx(ev["organizer_minutes"].sum())  # all claimed
     if rule_set == "deposit":

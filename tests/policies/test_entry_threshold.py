@@ -179,10 +179,11 @@ def test_fees_add_up():
     assert (mem.loc[mem["via"] == "seed", "paid_yuan"] == 0).all()
     rows = ev[(ev["source"] == "entry_threshold") & (ev["action"] == "fee_collected")]
     assert rows["target_count"].sum() == admitted
-    income = sum(float(re.match(r"income ([\d.]+) yuan", d).group(1)) for d in rows["detail"])
+    income = sum(float(re.match(r"income_yuan=([\d.]+)", d).group(1)) for d in rows["detail"])
     assert income == pytest.approx(mem["paid_yuan"].sum(), abs=0.01 * len(rows))
     totals = result.summary["policies"]["entry_threshold"]
     assert totals["spend_yuan"] == 0 and totals["organizer_minutes"] == 0  # the operator spends nothing
+    assert totals["income_yuan"] == pytest.approx(mem["paid_yuan"].sum())
 
 
 @pytest.mark.parametrize("kind", ["fee", "task", "invitation_only"])

@@ -68,7 +68,7 @@ def test_an_offer_day_in_a_tiny_model_books_repurchases_revenue_and_announcement
     assert policy.visible[0] == n  # ... and the herd sees every announcement
     rows = [e for e in m.events if e[3] == "marketing" and e[4] == "repurchase"]
     assert len(rows) == 1 and rows[0][5] == n
-    assert f"revenue_yuan={50.0 * n:.2f}" in rows[0][8]
+    assert f"income_yuan={50.0 * n:.2f}" in rows[0][8]
     assert policy.revenue_yuan == pytest.approx(50.0 * n) and policy.repurchases == n and policy.conversions == 0
 
 
@@ -120,7 +120,7 @@ def test_revenue_purchases_and_minutes_add_up():
     assert len(bought) > 0 and (ev["action"] == "repurchase").any()
     assert bought["target_count"].sum() == members["purchases"].sum()  # conversions = sum of purchases
     assert members["paid_yuan"].to_numpy() == pytest.approx(39.9 * members["purchases"].to_numpy())
-    revenue = bought["detail"].map(lambda d: float(re.search(r"revenue_yuan=([0-9.]+)", d)[1])).sum()
+    revenue = bought["detail"].map(lambda d: float(re.search(r"income_yuan=([0-9.]+)", d)[1])).sum()
     assert revenue == pytest.approx(members["paid_yuan"].sum())
     assert ev[ev["action"] == "purchase"]["target_count"].sum() == (members["purchases"] > 0).sum()  # first buys
     offers = (ev["action"] == "offer").sum()
@@ -162,6 +162,6 @@ def test_same_seed_same_run():
 def test_summary_totals_revenue_conversions_and_repurchases():
     r = run(small_config(2, days=150, size=1200, policies={"marketing": {}}))
     totals = r.summary["policies"]["marketing"]
-    assert totals["revenue_yuan"] == pytest.approx(r.members["paid_yuan"].sum())
+    assert totals["revenue_yuan"] == pytest.approx(r.members["paid_yuan"].sum()) == totals["income_yuan"]
     assert totals["conversions"] + totals["repurchases"] == r.members["purchases"].sum()
     assert totals["conversions"] == (r.members["purchases"] > 0).sum()
