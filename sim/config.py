@@ -532,6 +532,8 @@ class Config:
         from .policies import build_specs
 
         object.__setattr__(self, "policy", build_specs(self.policy))
+        for spec in self.policy:  # a policy's own checks against the rest of the config (e.g. group count)
+            spec.policy_class().check(spec.params, self)
         _check(self, "seed", 0)
         _check(self, "days", 1, 100_000)
         needed = self.groups.count * (self.groups.seed_users + 1)

@@ -60,6 +60,10 @@ class Policy:
         self.income_yuan = 0.0  # money members paid the operator (fees, deposits, sales), from log()
 
     # ------------------------------------------------------------------ hooks
+    @classmethod
+    def check(cls, params: Any, config: Any) -> None:
+        """Raise ConfigError if ``params`` cannot work with the rest of ``config`` (checked at build time)."""
+
     def extra_groups(self) -> int:
         """Group slots this policy may found during the run (replication); reserved at construction."""
         return 0
@@ -128,6 +132,11 @@ class PolicySpec:
     def node(self) -> dict:
         """The config node Hydra instantiates: ``{_target_: ..., **params}``."""
         return {"_target_": self.target, **to_dict(self.params)}
+
+    def policy_class(self) -> type:
+        from hydra.utils import get_class
+
+        return get_class(self.target)
 
     def instantiate(self) -> Policy:
         from hydra.utils import instantiate

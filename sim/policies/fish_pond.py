@@ -58,14 +58,17 @@ class FishPond(Policy):
     order = 35
     Params = FishPondParams
 
-    def setup(self, model) -> None:
-        count = model.config.groups.count
+    @classmethod
+    def check(cls, params, config) -> None:
+        count = config.groups.count
         if count < 2:
             raise ConfigError("policy.fish_pond", f"needs at least 2 groups (a pond and a focused group); "
-                                                  f"groups.count is {count}")
-        if self.params.pond_group >= count:
+                                                  f"set groups.count=2 or more (it is {count})")
+        if params.pond_group >= count:
             raise ConfigError("policy.fish_pond.pond_group", f"must be a group id below groups.count={count}, "
-                                                             f"got {self.params.pond_group}")
+                                                             f"got {params.pond_group}")
+
+    def setup(self, model) -> None:
         self.rounds = 0  # probes posted so far (the focused groups take turns)
         self.target = -1  # today's probed focused group (-1: none)
         self.responders = np.empty(0, dtype=np.int64)

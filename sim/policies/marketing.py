@@ -17,7 +17,7 @@ announces with ``announce_prob``; the count decays with ``herd_memory_half_life_
 purchase raises others' purchase probability (P10, 羊群效应; "people in a group buy on impulse").
 A previous buyer online buys again with ``repurchase_prob x satisfaction`` (复购). Each purchase pays
 ``price_yuan`` into ``paid_yuan`` and adds one to ``purchases``. Events: ``offer`` (target: members
-online in the slot, the reach), ``purchase`` and ``repurchase`` (target: buyers; revenue in the detail,
+online in the slot, the reach), ``purchase`` and ``repurchase`` (target: buyers; ``income_yuan`` in the detail,
 and in ``Marketing.revenue_yuan``).
 
 Annoyance: each offer beyond ``tolerated_offers_per_week`` in the last 7 days is all noise (every one of

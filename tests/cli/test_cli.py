@@ -150,6 +150,7 @@ def more_bad_cases(base: Path) -> dict[str, tuple[list[str], str]]:
         "policy_bad_choice": (["policy=[red_packet]", "policy.red_packet.slot=3am"], "policy.red_packet.slot"),
         "policy_bad_type": (["policy=[red_packet]", "policy.red_packet.amount_yuan=abc"],
                             "policy.red_packet.amount_yuan"),
+        "policy_needs_more_groups": (["policy=[fish_pond]"], "policy.fish_pond: needs at least 2 groups"),
     }
 
 
