@@ -439,8 +439,9 @@ class LifecycleConfig:
     weekly active share is below ``dormant_active_share`` after the group was active; decline once
     active members are below ``decline_share_of_peak`` of their running peak; fast growth while
     members grow by at least ``fast_growth_share_per_day`` of capacity a day (over
-    ``growth_window_days``, over which active members are also averaged); germination before the first fast growth; active otherwise. A new phase
-    holds ``min_phase_days`` before it is named (hysteresis against daily noise).
+    ``growth_window_days``, over which active members are also averaged); germination before the
+    first fast growth; active otherwise. A new phase holds ``min_phase_days`` before it is named
+    (hysteresis against daily noise).
     """
 
     dormant_active_share: float = 0.05  # a group is dormant once its weekly active share stays below this
