@@ -27,3 +27,11 @@ def test_every_policy_parameter_has_a_comment(name):
 
 def test_the_parameter_reference_is_current():
     assert DOC.read_text() == markdown() + "\n", "regenerate: python -m sim.paramdoc > docs/parameters.md"
+
+
+def test_the_policies_page_is_current():
+    from sim.paramdoc import policies_markdown
+
+    page = DOC.with_name("policies.md")
+    assert page.read_text() == policies_markdown() + "\n", \
+        "regenerate: python -m sim.paramdoc --policies > docs/policies.md"
