@@ -11,7 +11,7 @@ FIND_PYTHON = for c in python3.13 python3.12 python3 python \
 	  "$$p" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: run test bench clean setup
+.PHONY: run test validate bench clean setup
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -27,6 +27,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q $(ARGS)
+
+validate: $(STAMP)
+	$(VENV)/bin/commsim-validate $(ARGS)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/throughput.py $(ARGS)
