@@ -123,7 +123,7 @@ def evaluate(p: Pattern, seeds: int | None = None, workers: int = 1) -> Outcome:
     if workers > 1:
         import multiprocessing as mp
 
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("forkserver")) as pool:
             values = list(pool.map(_one_seed, jobs))
     else:
         values = [_one_seed(job) for job in jobs]
