@@ -147,6 +147,12 @@ class PolicySpec:
 def policy_class(name: str, target: Any) -> type:
     """Import ``target`` and check that it is a Policy registered under ``name``."""
     key = f"policy.{name}._target_"
+    if not target:
+        from . import available
+
+        if name in available():
+            raise ConfigError(f"policy.{name}", f"parameters are set (by a scenario or an override) but the policy "
+                                                f"is not selected; add it: policy=[...,{name}]")
     if not isinstance(target, str) or not target:
         raise ConfigError(f"policy.{name}", "no _target_: select policies with policy=[name,...] "
                                             "(files in conf/policy/), or give _target_: module.Class")
