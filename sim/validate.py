@@ -145,6 +145,31 @@ def table(outcomes: list[Outcome], markdown: bool = False) -> str:
     return "\n".join(out)
 
 
+DOC_INTRO = """# Patterns: what the model reproduces, and what each pattern tells an operator
+
+Every pattern of the library (`sim/patterns/`) runs its scenario arms (`scenarios/`) over seeds
+0..n-1 and checks the mean of its statistic against the accepted range, the stated tolerance around
+the figure of its source. `make validate` (or `commsim-validate [IDS]`) reruns it and prints this
+table; `make test` asserts the same (`tests/patterns`). This page is written by
+`commsim-validate --doc docs/patterns.md`.
+"""
+
+
+def document(outcomes: list[Outcome]) -> str:
+    """docs/patterns.md: the validation table, then each pattern's question, arms, statistic and lesson."""
+    parts = [DOC_INTRO, "## Validation", "", table(outcomes, markdown=True), ""]
+    for o in outcomes:
+        p = o.pattern
+        arms = "; ".join(f"`{name}`: scenario `{a.scenario}`" + (f" with `{' '.join(a.overrides)}`" if a.overrides
+                                                                    else "") for name, a in p.arms.items())
+        statistic = (p.statistic.__doc__ or p.statistic.__name__).strip().splitlines()[0]
+        parts += [f"## {p.id}: {p.title}", "", f"- Expected: {p.expected} (source: {p.source}).",
+                  f"- Arms: {arms}.", f"- Statistic (per seed): {statistic}; accepted mean: {o.row()['accepted']}.",
+                  f"- Simulated: {o.row()['simulated']} over {len(o.values)} seeds: **{o.row()['result']}**.",
+                  f"- For an operator: {p.lesson}", ""]
+    return "\n".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``commsim-validate [IDS ...] [--seeds N] [--workers N] [--markdown]``: the validation table."""
     parser = argparse.ArgumentParser(prog="commsim-validate", description=__doc__.splitlines()[0])
@@ -152,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=None, help="seeds per pattern (default: the pattern's, >= 10)")
     parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--doc", metavar="FILE", help="also write the patterns page (e.g. docs/patterns.md)")
     args = parser.parse_args(argv)
     try:
         chosen = [pattern(i) for i in args.ids] if args.ids else patterns()
@@ -164,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {p.id}: {outcomes[-1].row()['simulated']} ({outcomes[-1].row()['result']}, "
               f"{outcomes[-1].seconds:.0f} s)", file=sys.stderr, flush=True)
     print(table(outcomes, args.markdown))
+    if args.doc:
+        from pathlib import Path
+
+        Path(args.doc).write_text(document(outcomes) + "\n")
     return 0 if all(o.passed for o in outcomes) else 1
 
 

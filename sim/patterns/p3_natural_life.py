@@ -4,6 +4,7 @@ from ..validate import Arm, Pattern
 
 
 def lifetime(results) -> float:
+    """days from founding until the weekly active share stays below 5 % (summary lifetime_days; 1000-day horizon)"""
     return results["natural"].headline["lifetime_days"]
 
 
