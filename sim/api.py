@@ -16,7 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 from .config import Config, build
 from .model import CommunityModel
 from .detect import analyse
-from .observe import policy_totals, summarize
+from .observe import policy_totals, run_kpis, summarize
 from .outputs import Result, events_frame, members_frame, versions
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -68,6 +68,7 @@ def run(config: Config, progress: bool = False) -> Result:
     members = members_frame(model)
     timeseries, detected, verdicts = analyse(model.recorder.frame(), events_frame(model.events), config)
     events = events_frame(model.events + detected).sort_values("day", kind="stable").reset_index(drop=True)
+    run_kpi, group_kpis = run_kpis(timeseries, members)
     summary = {
         "scenario": {"name": config.scenario.name, "question": config.scenario.question,
                      "expected": config.scenario.expected, "source": config.scenario.source},
@@ -77,6 +78,7 @@ def run(config: Config, progress: bool = False) -> Result:
                   "ties": int(model.graph.adjacency.nnz // 2)},
         **summarize(timeseries, members, config.lifecycle.dormant_active_share,
                     {int(g): int(model.groups.parent[g]) for g in np.flatnonzero(model.groups.parent >= 0)}),
+        "kpis": run_kpi,  # operator KPIs (DOMAIN.md) of the whole run; each group's under groups/<g>/kpis
         "policies": policy_totals(events, [p.name for p in model.policies]),
         "versions": versions(),
     }
@@ -85,6 +87,8 @@ def run(config: Config, progress: bool = False) -> Result:
         totals["income_yuan"] = round(p.income_yuan, 2)
         totals["net_spend_yuan"] = round(totals["spend_yuan"] - p.income_yuan, 2)
         totals.update(p.totals())
+    for g, k in group_kpis.items():
+        summary["groups"][g]["kpis"] = k
     for g, verdict in verdicts.items():
         summary["groups"][g].update(verdict)
     summary["headline"]["failures"] = sorted({f for v in verdicts.values() for f, x in v["failures"].items()

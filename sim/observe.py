@@ -195,3 +195,245 @@ def summarize(timeseries: pd.DataFrame, members: pd.DataFrame, dormant_active_sh
         "left": int((members["left_day"] >= 0).sum()),
     }
     return json.loads(json.dumps({"headline": headline, "groups": per_group}))
+
+
+# ------------------------------------------------------------------------ operator KPIs (DOMAIN.md)
+# Pure functions of the run's tables as written to the run directory (timeseries, members, events);
+# none needs the model. ``timeseries`` may hold one group or many (then summed per day); ``members``
+# is one row per person who was ever a member, counted in the last group they belonged to.
+RETENTION_HORIZONS = (1, 7, 30, 90)  # days after joining (d+1, d+7, d+30, d+90)
+COST_CHECKPOINTS = (90, 180)  # run days after which spend per active member is also reported
+NEW_MEMBER_ROUTES = ("invited", "recruited")  # first joins after founding (not "seed", not "moved")
+
+
+def _ratio(num, den) -> float:
+    """num / den as a float; NaN when den is 0 (no basis, not zero)."""
+    return float(num) / float(den) if den else float("nan")
+
+
+def _daily(timeseries: pd.DataFrame, columns) -> pd.DataFrame:
+    """The columns summed over groups, one row per recorded day (index: day)."""
+    return timeseries.groupby("day", sort=True)[list(columns)].sum()
+
+
+def new_members_series(timeseries: pd.DataFrame, period_days: int = 1) -> pd.Series:
+    """New members per period: joins by invitation or recruitment (founders, ``joins_seed``, and
+    members moved between groups, ``joins_moved``, are not new), summed over groups, in blocks of
+    ``period_days`` counted from the first recorded day (index: the block's first day)."""
+    daily = _daily(timeseries, [f"joins_{v}" for v in NEW_MEMBER_ROUTES]).sum(axis=1)
+    if daily.empty:
+        return daily.astype(np.int64)
+    first = int(daily.index[0])
+    block = first + (daily.index.to_numpy() - first) // period_days * period_days
+    return daily.groupby(block).sum().astype(np.int64).rename_axis("day")
+
+
+def new_members(timeseries: pd.DataFrame) -> dict:
+    """New members (用户新增量): ``total`` joins by invitation or recruitment over the table; founders
+    (``seed`` joins) apart; ``per_day`` = total / days recorded; ``per_week`` = 7 x per_day; the
+    busiest 7-day block (from the first recorded day) and its first day."""
+    days = timeseries["day"].nunique()
+    weekly = new_members_series(timeseries, 7)
+    total = int(weekly.sum())
+    return {
+        "total": total,
+        "founders": int(timeseries["joins_seed"].sum()),
+        "per_day": _ratio(total, days),
+        "per_week": 7.0 * _ratio(total, days),
+        "peak_week": int(weekly.max()) if len(weekly) else 0,
+        "peak_week_first_day": int(weekly.idxmax()) if len(weekly) else None,
+    }
+
+
+def activity(timeseries: pd.DataFrame) -> dict:
+    """Active members (spoke within the active window, 7 days by default: ``active_members``) on the
+    last day and on average over recorded days; activity frequency (群活动频次) = posts per active
+    member per day = all posts / active-member-days (sum of ``posts`` / sum of ``active_members``)."""
+    daily = _daily(timeseries, ["active_members", "posts"])
+    return {
+        "active_members_final": int(daily["active_members"].iloc[-1]) if len(daily) else 0,
+        "active_members_mean": float(daily["active_members"].mean()) if len(daily) else float("nan"),
+        "posts_per_active_member_day": _ratio(daily["posts"].sum(), daily["active_members"].sum()),
+    }
+
+
+def participation_rate(timeseries: pd.DataFrame, window: str = "week") -> float:
+    """Participation rate (活动参与度): the share of member-days on which the member had posted within
+    the window: ``"day"`` = that day (``speakers`` / ``members``), ``"week"`` = within the active
+    window (``active_members`` / ``members``), pooled over days and groups (member-day weighted)."""
+    column = {"day": "speakers", "week": "active_members"}[window]
+    return _ratio(timeseries[column].sum(), timeseries["members"].sum())
+
+
+def retention_by_cohort(members: pd.DataFrame, last_day: int,
+                        horizons=RETENTION_HORIZONS, founders: bool = False) -> pd.DataFrame:
+    """Retention (留存率) by join cohort: for the members who joined on day d (index), ``size`` and, per
+    horizon h, ``d{h}`` = the share still members at the end of day d + h (not left, or left after
+    d + h; moving to another group is staying). NaN where d + h > ``last_day`` (cohort too young).
+    Founders (``via == "seed"``) are excluded; ``founders=True`` gives only them. A member moved to
+    another group keeps its first joining day and is recorded as ``moved`` (a moved founder included)."""
+    seed = (members["via"] == "seed").to_numpy()
+    rows = members[seed if founders else ~seed]
+    joined = rows["joined_day"].to_numpy(np.int64)
+    left = rows["left_day"].to_numpy(np.int64)
+    out = {"size": pd.Series(joined).value_counts().sort_index()}
+    for h in horizons:
+        stayed = (left < 0) | (left > joined + h)
+        share = pd.Series(stayed.astype(float)).groupby(joined).mean()
+        share[share.index.to_numpy() + h > last_day] = np.nan
+        out[f"d{h}"] = share
+    df = pd.DataFrame(out).rename_axis("joined_day")
+    df["size"] = df["size"].fillna(0).astype(np.int64)
+    return df
+
+
+def retention(members: pd.DataFrame, last_day: int, horizons=RETENTION_HORIZONS) -> dict:
+    """Retention pooled over the cohorts old enough at each horizon (joined on day d with
+    d + h <= ``last_day``): per horizon h, ``d{h}`` = retained members / members of those cohorts
+    (member-weighted), ``cohort_members`` = that denominator; founders (``seed``) reported apart."""
+    def pooled(founders: bool) -> tuple[dict, dict]:
+        table = retention_by_cohort(members, last_day, horizons, founders)
+        rates, counts = {}, {}
+        for h in horizons:
+            ok = table[f"d{h}"].notna()
+            n = int(table.loc[ok, "size"].sum())
+            counts[f"d{h}"] = n
+            rates[f"d{h}"] = _ratio((table.loc[ok, f"d{h}"] * table.loc[ok, "size"]).sum(), n)
+        return rates, counts
+
+    rates, counts = pooled(False)
+    founder_rates, _ = pooled(True)
+    return {**rates, "cohort_members": counts, "founders": founder_rates}
+
+
+def conversion(members: pd.DataFrame) -> dict:
+    """Conversion (转化率) = share of everyone who was ever a member with at least one purchase;
+    repurchase (复购率) = share of those buyers with two or more (``purchases`` column)."""
+    purchases = members["purchases"].to_numpy()
+    buyers = int((purchases >= 1).sum())
+    return {
+        "buyers": buyers,
+        "purchases": int(purchases.sum()),
+        "conversion_rate": _ratio(buyers, len(purchases)),
+        "repurchase_rate": _ratio((purchases >= 2).sum(), buyers),
+    }
+
+
+def satisfaction_by_tier(timeseries: pd.DataFrame) -> dict:
+    """Mean satisfaction of ordinary members per tier (core team excluded, as recorded): ``final`` on
+    the last recorded day, ``mean`` over all member-days (weighted by ``members_<tier>``, so groups
+    and days count by their members); NaN where the tier had no members."""
+    out = {}
+    for t in TIERS:
+        n = timeseries[f"members_{t}"].to_numpy(np.float64)
+        s = np.nan_to_num(timeseries[f"satisfaction_{t}"].to_numpy(np.float64)) * n
+        daily = pd.DataFrame({"day": timeseries["day"].to_numpy(), "n": n, "s": s}).groupby("day").sum()
+        last = daily.iloc[-1] if len(daily) else None
+        out[t] = {"final": _ratio(last["s"], last["n"]) if last is not None else float("nan"),
+                  "mean": _ratio(daily["s"].sum(), daily["n"].sum())}
+    return out
+
+
+def _top_count(n: int, share: float) -> int:
+    """How many members make the top ``share`` of n: ceil(share x n), at least one of a non-empty group."""
+    return min(n, max(1, int(np.ceil(share * n - 1e-9)))) if n else 0
+
+
+def participation_inequality(members: pd.DataFrame) -> dict:
+    """Participation inequality over everyone who was ever a member (core team included), by posts.
+
+    ``top_1pct_posts_share`` / ``top_10pct_posts_share``: share of all posts written by the ceil(1 %)
+    / ceil(10 %) members with most posts (at least one member). ``never_posted_share``: members with 0
+    posts. ``classes`` (90-9-1, share of members and of posts): lurkers = 0 posts; superusers = the
+    top ceil(1 %) by posts among those who posted; contributors = everyone else who posted.
+    ``rank_classes_posts_share`` is van Mierlo's (J Med Internet Res 2014) split, members ranked by
+    posts into the top 1 %, the next 9 % and the other 90 % (superusers, contributors, lurkers), each
+    class's share of posts: 74.7 % / 24.0 % / 1.3 % in four health communities.
+    """
+    posts = np.sort(members["posts"].to_numpy(np.float64))[::-1]
+    n, total = len(posts), float(posts.sum())
+    k1, k10 = _top_count(n, 0.01), _top_count(n, 0.10)
+    top1, top10 = _ratio(posts[:k1].sum(), total), _ratio(posts[:k10].sum(), total)
+    posters = int((posts > 0).sum())
+    supers = min(k1, posters)
+    classes = {
+        "lurkers": {"members_share": _ratio(n - posters, n), "posts_share": 0.0 if total else float("nan")},
+        "contributors": {"members_share": _ratio(posters - supers, n),
+                         "posts_share": _ratio(posts[supers:posters].sum(), total)},
+        "superusers": {"members_share": _ratio(supers, n), "posts_share": _ratio(posts[:supers].sum(), total)},
+    }
+    return {
+        "members": n,
+        "posts": int(total),
+        "top_1pct_posts_share": top1,
+        "top_10pct_posts_share": top10,
+        "never_posted_share": _ratio(n - posters, n),
+        "classes": classes,
+        "rank_classes_posts_share": {"superusers": top1, "contributors": top10 - top1, "lurkers": 1.0 - top10},
+    }
+
+
+def cost_per_active_member(timeseries: pd.DataFrame, checkpoints=COST_CHECKPOINTS) -> dict:
+    """Money and organizer time per retained active member: policy spend (yuan, gross: income such as
+    fees or sales is not netted) and organizer hours (``policy_spend_yuan``, ``policy_minutes``; the
+    same totals as the policy rows of events) summed up to a day, divided by the active members on
+    that day. ``end``: the last recorded day; ``day_<D>``: after the first D run days (days 0 .. D-1),
+    only when recorded. NaN per member when nobody is active."""
+    daily = _daily(timeseries, ["policy_spend_yuan", "policy_minutes", "active_members"])
+
+    def at(day: int) -> dict:
+        upto = daily.loc[:day]
+        active = int(daily.loc[day, "active_members"])
+        spend, hours = float(upto["policy_spend_yuan"].sum()), float(upto["policy_minutes"].sum()) / 60.0
+        return {"day": int(day), "spend_yuan": spend, "organizer_hours": hours, "active_members": active,
+                "yuan_per_active_member": _ratio(spend, active), "hours_per_active_member": _ratio(hours, active)}
+
+    out = {"end": at(int(daily.index[-1])) if len(daily) else None}
+    for d in checkpoints:
+        if d - 1 in daily.index:
+            out[f"day_{d}"] = at(d - 1)
+    return out
+
+
+def jsonable(value, digits: int = 4):
+    """A KPI dict made JSON-ready: floats rounded to ``digits`` decimals, NaN and infinities -> None,
+    numpy scalars -> Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v, digits) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return round(float(value), digits) if np.isfinite(value) else None
+    return value
+
+
+def kpis(timeseries: pd.DataFrame, members: pd.DataFrame, last_day: int | None = None) -> dict:
+    """Every operator KPI of DOMAIN.md for these tables, JSON-ready (see each function's definition);
+    ``last_day`` is the run's last day (default: the table's) and bounds the retention cohorts."""
+    if last_day is None:
+        last_day = int(timeseries["day"].max()) if len(timeseries) else -1
+    return jsonable({
+        "new_members": new_members(timeseries),
+        **activity(timeseries),
+        "participation_rate": {"day": participation_rate(timeseries, "day"),
+                               "week": participation_rate(timeseries, "week"),
+                               "ever_posted": _ratio((members["posts"] > 0).sum(), len(members))},
+        "retention": retention(members, last_day),
+        "conversion": conversion(members),
+        "satisfaction_by_tier": satisfaction_by_tier(timeseries),
+        "participation_inequality": participation_inequality(members),
+        "cost_per_active_member": cost_per_active_member(timeseries),
+    })
+
+
+def run_kpis(timeseries: pd.DataFrame, members: pd.DataFrame) -> tuple[dict, dict]:
+    """The KPIs of the whole run and of each group (keyed like ``summary["groups"]``: str(group);
+    a group's members are those whose last group it was)."""
+    last_day = int(timeseries["day"].max()) if len(timeseries) else -1
+    per_group = {str(g): kpis(series, members[members["group"] == g], last_day)
+                 for g, series in timeseries.groupby("group", sort=True)}
+    return kpis(timeseries, members, last_day), per_group
