@@ -119,6 +119,6 @@ class OfflineEvent(Policy):
         people.paid_yuan[attendees] += p.fee_yuan_per_attendee
         self.history.append({"day": day.index, "group": g, "attendees": attendees, "added": added})
         self.log(g, "meetup", target_count=k, spend_yuan=p.venue_yuan_per_attendee * k,
-                 organizer_minutes=p.minutes_per_event,
+                 organizer_minutes=p.minutes_per_event, income_yuan=p.fee_yuan_per_attendee * k,
                  detail=f"{int((gained > 0).sum())} ties strengthened, {met} new, "
                         f"+{float(added.sum()) / 2:.2f} tie strength")

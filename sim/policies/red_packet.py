@@ -205,12 +205,12 @@ class RedPacket(Policy):
                 return
             violators = day.crowd[posted]
             self.muted_until[violators] = day.index + p.mute_days
-            people.paid_yuan[violators] += p.amount_yuan / len(violators)
             minutes = 0.0
             rows = np.flatnonzero(online & (day.group == g))
             rows = rows[~np.isin(rows, posted)]
             rows = rng.permutation(rows)[: p.shares]
             got = split_amounts(p.amount_yuan, p.shares, rng)[: len(rows)]
+            people.paid_yuan[violators] += got.sum() / len(violators)  # unopened shares go back to the sender
         elif p.kind == "directed":
             rows = self._targets(model, g)
             rows = rows[np.argsort(-people.posts_total[day.crowd[rows]], kind="stable")][: p.shares]

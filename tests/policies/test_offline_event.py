@@ -147,6 +147,7 @@ def test_costs_add_up():
     assert ev["spend_yuan"].sum() == pytest.approx(totals["spend_yuan"])
     assert ev["spend_yuan"].sum() == pytest.approx(r.timeseries["policy_spend_yuan"].sum())
     assert r.members["paid_yuan"].sum() == pytest.approx(10.0 * ev["target_count"].sum())
+    assert totals["income_yuan"] == pytest.approx(r.members["paid_yuan"].sum())
     assert ev["organizer_minutes"].sum() == pytest.approx(totals["organizer_minutes"]) == 180.0
     assert ev["organizer_minutes"].sum() == pytest.approx(r.timeseries["policy_minutes"].sum())
 
