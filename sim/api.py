@@ -73,6 +73,7 @@ def run(config: Config, progress: bool = False) -> Result:
         "scenario": {"name": config.scenario.name, "question": config.scenario.question,
                      "expected": config.scenario.expected, "source": config.scenario.source},
         "seed": config.seed,
+        "replicate": config.replicate,  # None, or the index of the stream spawned from seed (SeedSequence)
         "days": config.days,
         "graph": {"kind": config.graph.kind, "people": model.graph.n,
                   "ties": int(model.graph.adjacency.nnz // 2)},

@@ -513,6 +513,9 @@ class Config:
     """One simulation: a seed, a horizon in days, the world and its rules."""
 
     seed: int = 0  # root of every random draw: same seed and config, same run bit for bit
+    # Replicate index: the run draws from the replicate-th stream spawned from ``seed`` (numpy
+    # SeedSequence), so replicates of a sweep are independent streams from one root seed.
+    replicate: int | None = None
     days: int = 730  # P3: about two years
     scenario: ScenarioMeta = field(default_factory=ScenarioMeta)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
@@ -536,6 +539,8 @@ class Config:
         for spec in self.policy:  # a policy's own checks against the rest of the config (e.g. group count)
             spec.policy_class().check(spec.params, self)
         _check(self, "seed", 0)
+        if self.replicate is not None:
+            _check(self, "replicate", 0)
         _check(self, "days", 1, 100_000)
         needed = self.groups.count * (self.groups.seed_users + 1)
         if self.graph.kind != "file" and needed > self.population.size:

@@ -18,6 +18,31 @@ from .population import (MEMBER, POOL, ROLE_ADMIN, ROLE_KOL, ROLE_MEMBER, ROLE_O
                          MemberTable, draw_people)
 
 
+def seed_stream(config: Config):
+    """The run's seed: ``config.seed``, or with a replicate index its spawned child stream (SeedSequence)."""
+    if config.replicate is None:
+        return config.seed
+    return np.random.SeedSequence(config.seed, spawn_key=(config.replicate,))
+
+
+def _override(value) -> str:
+    """A Python value as a Hydra override value (lists as [a,b])."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_override(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "null" if value is None else str(value)
+
+
+def _total(column: str):
+    return lambda model: float(np.sum(model.recorder.columns[column][-1]))
+
+
+# what Mesa's DataCollector records each day (sums over groups), for mesa.batch_run
+DAILY_TOTALS = {name: _total(name) for name in ("members", "active_members", "joins", "exits", "posts",
+                                                 "policy_spend_yuan", "policy_minutes")}
+
+
 class CommunityModel(mesa.Model):
     """A network of chat groups growing from, and draining back into, a social graph.
 
@@ -25,10 +50,21 @@ class CommunityModel(mesa.Model):
     Members live in arrays (``self.people``); organizers and KOLs are Mesa agents.
     """
 
-    def __init__(self, config: Config | None = None, *, rng=None):
+    def __init__(self, config: Config | None = None, *, rng=None, scenario: str | None = None, **params):
+        """Build the world from ``config`` or, for ``mesa.batch_run`` and notebooks, from a scenario name and
+        plain keyword parameters taken as config overrides, e.g.
+        ``CommunityModel(days=365, **{"population.size": 2000, "policy": ["red_packet"]})``.
+        ``rng`` (as Mesa's) replaces the config's seed."""
+        if params or scenario is not None:
+            if config is not None:
+                raise TypeError("CommunityModel: give a config or keyword parameters, not both")
+            from .api import compose, to_config
+
+            config = to_config(compose(scenario, [f"{k}={_override(v)}" for k, v in params.items()]))
         config = config if config is not None else Config()
-        super().__init__(rng=config.seed if rng is None else rng)
+        super().__init__(rng=seed_stream(config) if rng is None else rng)
         self.config = config
+        self.running = True  # Mesa's flag: False after config.days steps (mesa.batch_run stops there)
         self.policies = Policies(config.policy)  # instantiated by Hydra from their _target_
         self.calendar = Calendar(config.calendar)
         self.graph = build_graph(config.graph, config.population.size, self.rng)
@@ -42,6 +78,7 @@ class CommunityModel(mesa.Model):
         self.groups = self._found_groups()
         self.group_sizes = self.people.group_sizes()
         self.recorder = Recorder(self)
+        self.datacollector = mesa.DataCollector(model_reporters=DAILY_TOTALS)
         self.policies.setup(self)
 
     # ------------------------------------------------------------------ the day
@@ -62,6 +99,8 @@ class CommunityModel(mesa.Model):
         rules.core_team.review(self)       # motivation, overload and burnout of the core team
         rules.join.arrive(self)            # invitations along ties and recruited leads, within capacity
         self.recorder.record(self)         # observe.* into the time series
+        self.datacollector.collect(self)   # Mesa's view: the day's totals (for mesa.batch_run)
+        self.running = self.calendar.day + 1 < self.config.days
 
     def run(self, days: int | None = None, progress: bool = False) -> None:
         """Step ``days`` days (default: ``config.days``), optionally with a tqdm bar."""
