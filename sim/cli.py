@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from . import sweep  # registers the job-directory resolver before Hydra composes
 from .api import CONF_DIR, compose, register, run, to_config
 from .config import ConfigError
 from .graph import GraphFileError
@@ -100,7 +101,12 @@ def headline(result, path) -> str:
 
 def _task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
 
+    hydra_cfg = HydraConfig.get()
+    if hydra_cfg.mode == RunMode.MULTIRUN:  # a sweep's job: resumable, failures recorded (sim/sweep.py)
+        sweep.run_job(cfg, hydra_cfg.runtime.output_dir, list(hydra_cfg.overrides.task))
+        return
     try:
         config = to_config(cfg)
         out = HydraConfig.get().runtime.output_dir

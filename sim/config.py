@@ -505,6 +505,7 @@ class OutputConfig:
     """What a run writes besides its tables."""
 
     plot: bool = True  # lifecycle.png
+    sweep_plot: bool = False  # lifecycle.png for every run of a multirun too (slow; analysis draws sweep figures)
     progress: bool = True  # a tqdm bar on long runs (off when not a terminal)
 
 

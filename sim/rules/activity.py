@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import SLOTS
+from ..population import ONLINE_BYTES
 from .join import liveliness
 
 LARGE_RATE = 8.0  # above this, numpy's own Poisson sampler is used
@@ -72,7 +73,7 @@ def post(model) -> None:
     crowd = day.crowd
     rng = model.rng
     n = len(crowd)
-    habit = people.online.view(np.uint64)[crowd].view(np.uint8).reshape(n, -1)  # one word per person
+    habit = people.online.view(np.uint64)[crowd].view(np.uint8).reshape(n, ONLINE_BYTES)  # one word per person
     draw = np.frombuffer(rng.bytes(habit.size), dtype=np.uint8).reshape(habit.shape)
     online = draw < habit  # (n, 8) bool; columns beyond the calendar's slots are never online
     day.online = online[:, : len(SLOTS)]

@@ -312,3 +312,13 @@ def test_poisson_sampler_ends_for_uniforms_next_to_one():
     rates = np.linspace(0.01, LARGE_RATE, 50, dtype=np.float32)
     k = poisson(rates, Extreme())
     assert (k > rates).all()  # the top of the distribution, reached in finite time
+
+
+def test_a_day_with_no_ordinary_members_is_quiet_not_an_error():
+    from sim.api import run
+    from sim.config import GroupsConfig
+
+    cfg = small_config(size=300, days=3)
+    cfg = dataclasses.replace(cfg, groups=GroupsConfig(seed_users=1, admins=1, kols=0))
+    r = run(cfg)  # day 0: only the owner and the admin are members
+    assert r.timeseries["member_posts"].iloc[0] == 0
