@@ -122,23 +122,66 @@ def circles_graph(n: int, cfg: GraphConfig, rng: np.random.Generator) -> SocialG
     return SocialGraph(adj, circle=interest_circle, meta={"kind": "circles"})
 
 
+def holme_kim_edges(n: int, m: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Holme & Kim's clustered scale-free graph, edge for edge as ``networkx.powerlaw_cluster_graph``
+    (same seed, same random calls, same edges in the order of ``Graph.edges()``), on plain dicts: about
+    four times faster, which matters when a sweep builds one graph per run."""
+    import random
+
+    if m < 1 or n < m or not 0 <= p <= 1:
+        raise ValueError(f"holme_kim_edges: need 1 <= m <= n and 0 <= p <= 1, got n={n}, m={m}, p={p}")
+    rnd = random.Random(seed)
+    adj: list[dict[int, None]] = [{} for _ in range(n)]  # insertion-ordered neighbours, as networkx keeps them
+    repeated = list(range(m))
+    for source in range(m, n):
+        targets: set[int] = set()
+        while len(targets) < m:  # networkx's _random_subset
+            targets.add(rnd.choice(repeated))
+        target = targets.pop()
+        adj[source][target] = adj[target][source] = None
+        repeated.append(target)
+        count = 1
+        while count < m:
+            if rnd.random() < p:  # triad formation: a friend of the target
+                near = adj[source]
+                hood = [nbr for nbr in adj[target] if nbr not in near and nbr != source]
+                if hood:
+                    nbr = rnd.choice(hood)
+                    adj[source][nbr] = adj[nbr][source] = None
+                    repeated.append(nbr)
+                    count += 1
+                    continue
+            target = targets.pop()
+            adj[source][target] = adj[target][source] = None
+            repeated.append(target)
+            count += 1
+        repeated.extend([source] * m)
+    u, v = [], []
+    for node in range(n):  # Graph.edges(): each edge once, from the node seen first
+        for nbr in adj[node]:
+            if nbr > node:
+                u.append(node)
+                v.append(nbr)
+    return np.array(u, dtype=np.int64), np.array(v, dtype=np.int64)
+
+
 def generate(n: int, cfg: GraphConfig, rng: np.random.Generator) -> SocialGraph:
     """Generate a graph of ``n`` people from the model's RNG (networkx gets a seed drawn from it)."""
     if cfg.kind == "circles":
         return circles_graph(n, cfg, rng)
     seed = int(rng.integers(2**31 - 1))
     if cfg.kind == "scale_free":
-        m = max(1, cfg.mean_degree // 2)
-        g = nx.powerlaw_cluster_graph(n, m, cfg.triangle_prob, seed=seed)
+        u, v = holme_kim_edges(n, max(1, cfg.mean_degree // 2), cfg.triangle_prob, seed)
     elif cfg.kind == "small_world":
         k = max(2, cfg.mean_degree - cfg.mean_degree % 2)
-        g = nx.connected_watts_strogatz_graph(n, k, cfg.rewire_prob, seed=seed)
+        edges = np.array(list(nx.connected_watts_strogatz_graph(n, k, cfg.rewire_prob, seed=seed).edges()),
+                         dtype=np.int64).reshape(-1, 2)
+        u, v = edges[:, 0], edges[:, 1]
     else:
         raise ValueError(f"graph.kind: cannot generate kind {cfg.kind!r}")
-    strong = rng.random(g.number_of_edges()) < cfg.strong_tie_share
-    for (u, v), is_strong in zip(g.edges(), strong):
-        g[u][v]["weight"] = cfg.strong_tie_strength if is_strong else cfg.weak_tie_strength
-    return SocialGraph(_from_networkx(g, cfg.weak_tie_strength), meta={"kind": cfg.kind})
+    strong = rng.random(len(u)) < cfg.strong_tie_share  # one draw per tie, in the order networkx lists them
+    w = np.where(strong, cfg.strong_tie_strength, cfg.weak_tie_strength).astype(np.float32)
+    return SocialGraph(_from_edges(n, u, v, w), meta={"kind": cfg.kind})
 
 
 _READERS = {

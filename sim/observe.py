@@ -40,16 +40,21 @@ class Recorder:
 
     def __init__(self, model: "CommunityModel"):
         self.n_groups = model.groups.count
-        self.columns: dict[str, list[np.ndarray]] = {}
+        self.columns: dict[str, list] = {}  # per column, one entry per day: a scalar, or an array over groups
+        self.rows: list[int] = []  # rows recorded each day (founded groups)
         self._keep: np.ndarray | None = None  # today's founded groups (None: all)
 
     def _put(self, name: str, values) -> None:
-        row = np.broadcast_to(np.asarray(values), (self.n_groups,))
-        self.columns.setdefault(name, []).append(row.copy() if self._keep is None else row[self._keep])
+        v = np.asarray(values)
+        if v.ndim == 0:  # the same for every group: expanded once, in frame()
+            self.columns.setdefault(name, []).append(v.item())
+        else:
+            self.columns.setdefault(name, []).append(v.copy() if self._keep is None else v[self._keep])
 
     def record(self, model: "CommunityModel") -> None:
         day, people, groups, G = model.day_state, model.people, model.groups, self.n_groups
         self._keep = None if groups.founded.all() else np.flatnonzero(groups.founded)
+        self.rows.append(G if self._keep is None else len(self._keep))
         m = people.members
         gm = people.group[m]
         sizes = np.bincount(gm, minlength=G)
@@ -105,7 +110,8 @@ class Recorder:
         self._put("kols", np.bincount(team.group[team.active_slots(organizer=False)], minlength=G))
 
     def frame(self) -> pd.DataFrame:
-        data = {name: np.concatenate(parts) for name, parts in self.columns.items()}
+        data = {name: np.concatenate(parts) if isinstance(parts[0], np.ndarray) else np.repeat(np.array(parts), self.rows)
+                for name, parts in self.columns.items()}
         df = pd.DataFrame(data)
         float_cols = df.select_dtypes("float").columns
         df[float_cols] = df[float_cols].astype("float64")

@@ -170,3 +170,14 @@ def test_circle_ties_join_two_different_people():
              circle_tie_strength=(0.5, 0.6, 0.4, 1.0), cross_degree=0.0)
     assert g.degree.min() >= 1
     assert g.adjacency.nnz / N == pytest.approx(4.0, rel=0.05)  # pairs repeated across kinds merge, rarely
+
+
+@pytest.mark.parametrize("n,m,p,seed", [(3000, 5, 0.3, 1), (500, 2, 0.9, 7), (300, 1, 0.5, 3), (60, 5, 1.0, 9)])
+def test_holme_kim_is_networkx_powerlaw_cluster_graph_edge_for_edge(n, m, p, seed):
+    import networkx as nx
+
+    from sim.graph import holme_kim_edges
+
+    ref = np.array(list(nx.powerlaw_cluster_graph(n, m, p, seed=seed).edges()))
+    u, v = holme_kim_edges(n, m, p, seed)
+    assert np.array_equal(ref[:, 0], u) and np.array_equal(ref[:, 1], v)
