@@ -1,0 +1,26 @@
+"""P8: evaporation: without curation, high-potential members leave first as the mean quality falls."""
+
+from ..validate import Arm, Pattern
+
+
+def exit_rate_ratio(results) -> float:
+    """Voluntary exits per member-day of high-potential members over those of mid and low ones, whole run."""
+    ts = results["noisy"].timeseries
+    high = ts["exits_high"].sum() / max(1, ts["members_high"].sum())
+    rest = (ts["exits_mid"].sum() + ts["exits_low"].sum()) / max(1, ts["members_mid"].sum() + ts["members_low"].sum())
+    return float(high / rest) if rest > 0 else float("inf")
+
+
+PATTERN = Pattern(
+    id="P8",
+    title="evaporation: the best leave first",
+    expected="in a noisy uncurated group high-potential members leave at 1.5 x or more the rate of mid and low "
+             "ones (the evaporation detector's threshold)",
+    source="DOMAIN.md P8 and failure mode evaporation (蒸发): the most valuable members notice the average level "
+           "falling, find no reason to stay, and leave",
+    lesson="watch who leaves, not how many: when the high-potential members go first the average falls and "
+           "the loop feeds itself",
+    arms={"noisy": Arm("p8_evaporation")},
+    statistic=exit_rate_ratio,
+    low=1.5, unit="exit rate high / mid+low",
+)
