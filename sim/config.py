@@ -302,8 +302,19 @@ class ActivityRule:
     silence_sensitivity: float = 1.0  # how much a dominant voice suppresses others' posting
     liveliness_exponent: float = 0.25  # people speak where others speak (Kraut & Resnick 2012, responsiveness)
     active_window_days: int = 7  # "active member" = spoke within this many days (weekly active)
+    # A newcomer's first reaction on their first full day (a greeting, a self-introduction, "what is
+    # this group?"): one post with this probability. Seed texts: "入群后第一动作就是自我介绍" (a
+    # training group's rule); for groups of leads pulled in unscreened it is most of their activity
+    # (P1). 0 by default: calibrated per scenario.
+    intro_post_prob: float = 0.0
+    # People talk about what interests them: the posting rate is x relevance^interest_exponent
+    # (同好, DOMAIN.md: shared interest decides whether a group forms at all). 0 by default: the
+    # default calibration predates it; scenarios of unscreened inflow (P1) set it.
+    interest_exponent: float = 0.0
 
     def __post_init__(self) -> None:
+        _check(self, "intro_post_prob", 0.0, 1.0)
+        _check(self, "interest_exponent", 0.0, 10.0)
         _check(self, "novelty_exponent", 0.0)
         _check(self, "satisfaction_exponent", 0.0)
         _check(self, "liveliness_exponent", 0.0)

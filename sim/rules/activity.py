@@ -8,7 +8,8 @@ members lurkers (P5; van Mierlo 2014, the 90-9-1 rule);
 bored or unhappy members speak less; people speak where others speak (liveliness, the group's
 perceived posts per day, as in ``rules.join.liveliness``; Kraut & Resnick 2012); a dominant voice
 silences others (tyranny, DOMAIN.md);
-weekends and holidays are livelier (Yuan et al.); policies may multiply the rate for today
+weekends and holidays are livelier (Yuan et al.); on their first full day newcomers post an
+introduction with ``intro_post_prob`` (seed texts: 入群后第一动作就是自我介绍); policies may multiply the rate for today
 (``Day.post_factor``), or for members online in a slot (``Day.slot_boost``, e.g. a red packet); a slot
 may count less or not at all toward the slots online (``Day.slot_weight``, e.g. quiet hours mute it).
 Parameters: ``rules.activity``, ``population``.
@@ -86,6 +87,8 @@ def post(model) -> None:
     rate *= 1.0 + newbie_factor * asking
     rate *= power(people.novelty[crowd], cfg.novelty_exponent)
     rate *= power(people.satisfaction[crowd], cfg.satisfaction_exponent)
+    if cfg.interest_exponent:
+        rate *= power(people.relevance[crowd], cfg.interest_exponent)
     group_factor = liveliness(model) ** cfg.liveliness_exponent
     group_factor *= 1.0 - model.groups.silence * cfg.silence_sensitivity
     rate *= group_factor.astype(np.float32)[groups]
@@ -97,6 +100,9 @@ def post(model) -> None:
     if day.slot_boost is not None:
         rate *= 1.0 + (day.online * day.slot_boost[groups]).sum(axis=1, dtype=np.float32)
     posts = poisson(rate, rng)
+    if cfg.intro_post_prob > 0:  # yesterday's newcomers introduce themselves (or ask what this is)
+        new = np.flatnonzero(people.joined_day[crowd] == day.index - 1)
+        posts[new[rng.random(len(new)) < cfg.intro_post_prob]] += 1
     day.posts = posts
     speakers = crowd[posts > 0]
     people.posts_total[speakers] += posts[posts > 0]
