@@ -70,6 +70,7 @@ class Day:
         self.moved_out = np.zeros(g, dtype=np.int64)  # members moved to another group (replication, 交叉引入)
         self.exits_by_reason = np.zeros((len(EXIT_REASONS), g), dtype=np.int64)
         self.exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)
+        self.unhappy_exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)  # low value, noise, silenced
 
     # ------------------------------------------------------------------ helpers for policies
     def rows(self, people: np.ndarray) -> np.ndarray:

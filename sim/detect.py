@@ -5,8 +5,9 @@ a run of days on which it holds for at least ``detect.min_days`` is an episode, 
 is confirmed (so a live view can raise it then) with the numbers that triggered it. Thresholds:
 ``DetectConfig``; failure modes: DOMAIN.md (how communities fail).
 
-- evaporation (蒸发): high-potential members leave at ``evaporation_exit_ratio`` x the rate of the others
-  while the perceived quality falls by ``evaporation_quality_drop`` (the loop of P8, not mere churn);
+- evaporation (蒸发): high-potential members leave, unhappy (for low value, noise or silence, not
+  boredom), at ``evaporation_exit_ratio`` x the rate of the others while the perceived quality falls by
+  ``evaporation_quality_drop`` (the loop of P8, not mere churn);
 - tyranny (暴政): the loudest voice holds ``tyranny_voice_share`` of messages, the group's silence is above
   ``tyranny_silence`` and the others post less than a window ago;
 - leaderless (无首): no active organizer and no KOL for ``leaderless_days`` days;
@@ -95,9 +96,9 @@ def conditions(series: pd.DataFrame, activities: pd.Series, cfg: DetectConfig) -
     s = series.reset_index(drop=True)
     w = cfg.window_days
     out = {}
-    # evaporation
-    ex_high = _rolling_sum(s["exits_high"], w)
-    ex_rest = _rolling_sum(s["exits_mid"] + s["exits_low"], w)
+    # evaporation: exits for low value, noise or silence (boredom is not the loop of P8)
+    ex_high = _rolling_sum(s["unhappy_exits_high"], w)
+    ex_rest = _rolling_sum(s["unhappy_exits_mid"] + s["unhappy_exits_low"], w)
     n_high = s["members_high"].rolling(w, min_periods=1).mean().clip(lower=1)
     n_rest = (s["members_mid"] + s["members_low"]).rolling(w, min_periods=1).mean().clip(lower=1)
     rate_high, rate_rest = ex_high / n_high, ex_rest / n_rest

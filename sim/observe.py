@@ -75,6 +75,8 @@ class Recorder:
             self._put(f"exits_{name}", day.exits_by_reason[r])
         for t, name in enumerate(TIERS):
             self._put(f"exits_{name}", day.exits_by_tier[t])
+        for t, name in enumerate(TIERS):  # voluntary exits for low value, noise or silence (not boredom)
+            self._put(f"unhappy_exits_{name}", day.unhappy_exits_by_tier[t])
         self._put("exits", day.exits_by_reason.sum(axis=0))
         self._put("moved_out", day.moved_out)  # members moved to another group (replication); not exits
         self._put("posts", day.group_posts)
@@ -110,8 +112,8 @@ class Recorder:
         self._put("kols", np.bincount(team.group[team.active_slots(organizer=False)], minlength=G))
 
     def frame(self) -> pd.DataFrame:
-        data = {name: np.concatenate(parts) if isinstance(parts[0], np.ndarray) else np.repeat(np.array(parts), self.rows)
-                for name, parts in self.columns.items()}
+        data = {name: np.concatenate(parts) if isinstance(parts[0], np.ndarray)
+                else np.repeat(np.array(parts), self.rows) for name, parts in self.columns.items()}
         df = pd.DataFrame(data)
         float_cols = df.select_dtypes("float").columns
         df[float_cols] = df[float_cols].astype("float64")

@@ -4,10 +4,11 @@ from ..validate import Arm, Pattern
 
 
 def exit_rate_ratio(results) -> float:
-    """Voluntary exits per member-day of high-potential members over those of mid and low ones, whole run."""
+    """unhappy exits (low value, noise, silence; not boredom) per member-day, high-potential over mid and low"""
     ts = results["noisy"].timeseries
-    high = ts["exits_high"].sum() / max(1, ts["members_high"].sum())
-    rest = (ts["exits_mid"].sum() + ts["exits_low"].sum()) / max(1, ts["members_mid"].sum() + ts["members_low"].sum())
+    high = ts["unhappy_exits_high"].sum() / max(1, ts["members_high"].sum())
+    rest = ((ts["unhappy_exits_mid"].sum() + ts["unhappy_exits_low"].sum())
+            / max(1, ts["members_mid"].sum() + ts["members_low"].sum()))
     return float(high / rest) if rest > 0 else float("inf")
 
 

@@ -67,4 +67,6 @@ def leave(model) -> None:
     groups = people.group[who]
     np.add.at(day.exits_by_reason, (why, groups), 1)
     np.add.at(day.exits_by_tier, (people.tier[who], groups), 1)
+    unhappy = why != BOREDOM
+    np.add.at(day.unhappy_exits_by_tier, (people.tier[who[unhappy]], groups[unhappy]), 1)
     people.remove(who, day.index, why)

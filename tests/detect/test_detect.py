@@ -21,7 +21,8 @@ def calm(days: int = DAYS, members: int = 400) -> pd.DataFrame:
     return pd.DataFrame({
         "day": np.arange(days), "group": 0, "members": members, "active_members": members // 4,
         "members_high": members // 10, "members_mid": 3 * members // 10, "members_low": 6 * members // 10,
-        "exits_high": z, "exits_mid": z, "exits_low": z, "exits_burnout": z, "exits_competitor": z,
+        "unhappy_exits_high": z, "unhappy_exits_mid": z, "unhappy_exits_low": z, "exits_burnout": z,
+        "exits_competitor": z,
         "perceived_quality": 0.6, "loudest_share": 0.1, "silence": 0.0, "member_posts": 40.0,
         "organizers": 2, "kols": 1, "novelty": 0.8, "joins": 2.0, "relevance": 0.7, "noise_share": 0.05,
         "organizer_overload": z,
@@ -51,8 +52,8 @@ def evaporating(quality_falls: bool = True, high_leave: bool = True) -> pd.DataF
     s = calm()
     late = s["day"] >= 100
     if high_leave:
-        s.loc[late & (s["day"] % 5 == 0), "exits_high"] = 1.0  # 1 of 40 high-potential members every 5 days
-        s.loc[late & (s["day"] % 20 == 0), "exits_low"] = 1.0
+        s.loc[late & (s["day"] % 5 == 0), "unhappy_exits_high"] = 1.0  # 1 of 40 high-potential every 5 days
+        s.loc[late & (s["day"] % 20 == 0), "unhappy_exits_low"] = 1.0
     if quality_falls:
         s.loc[late, "perceived_quality"] = 0.6 - 0.002 * (s.loc[late, "day"] - 100)
     return s
@@ -72,8 +73,8 @@ def test_evaporation_needs_both_the_exits_and_the_falling_quality(quality_falls,
 
 def test_ordinary_churn_is_not_evaporation():
     s = evaporating()
-    s.loc[s["day"] >= 100, "exits_low"] = 1.0  # everyone leaves at a high rate: churn, not the best first
-    s.loc[s["day"] >= 100, "exits_mid"] = 1.0
+    s.loc[s["day"] >= 100, "unhappy_exits_low"] = 1.0  # everyone leaves at a high rate: churn, not the best first
+    s.loc[s["day"] >= 100, "unhappy_exits_mid"] = 1.0
     assert not fired(s)["evaporation"]
 
 
