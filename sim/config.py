@@ -172,7 +172,7 @@ class PopulationConfig:
     interest_concentration: float = 0.3  # Dirichlet alpha of a person's interests; small = focused
     interest_homophily: float = 0.5  # share of interests taken from friends (McPherson et al. 2001)
     # Posting propensity: lognormal posts/day when online and fully engaged. Heavy-tailed so most
-    # members lurk (P5; van Mierlo 2014: 74.7 % lurkers, 24 % contributors, 1.3 % superusers).
+    # members lurk (P5; van Mierlo 2014: the top 1 % wrote 74.7 % of posts, the next 9 % 24.0 %, the rest 1.3 %).
     propensity_median_posts_per_day: float = 0.015
     propensity_sigma: float = 2.3  # lognormal sigma; heavy tail calibrated toward 90-9-1 (van Mierlo 2014)
     tier_post_factor: tuple[float, ...] = (2.0, 1.0, 0.6)  # high, mid, low; high-potential members produce more

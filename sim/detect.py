@@ -9,7 +9,7 @@ is confirmed (so a live view can raise it then) with the numbers that triggered 
   boredom), at ``evaporation_exit_ratio`` x the rate of the others while the perceived quality falls by
   ``evaporation_quality_drop`` (the loop of P8, not mere churn);
 - tyranny (暴政): the loudest voice holds ``tyranny_voice_share`` of messages, the group's silence is above
-  ``tyranny_silence`` and the others post less than a window ago;
+  ``tyranny_silence`` and the others post less per member than a window ago;
 - leaderless (无首): no active organizer and no KOL for ``leaderless_days`` days;
 - boredom (无聊): mean novelty below ``boredom_novelty``, member posts down by ``boredom_activity_drop``, few
   newcomers and no regular activity (sharing sessions, check-ins, games, offline events) in the window;
@@ -112,12 +112,13 @@ def conditions(series: pd.DataFrame, activities: pd.Series, cfg: DetectConfig) -
         "quality_drop": quality_drop})
     # tyranny
     voice = s["loudest_share"].rolling(w, min_periods=1).mean()
-    posts_now = s["member_posts"].rolling(w, min_periods=1).mean()
+    per_member = s["member_posts"] / s["members"].clip(lower=1)  # a growing group hides falling talk in totals
+    posts_now = per_member.rolling(w, min_periods=1).mean()
     posts_before = posts_now.shift(w).bfill()
     out["tyranny"] = pd.DataFrame({
         "on": (voice >= cfg.tyranny_voice_share) & (s["silence"] >= cfg.tyranny_silence) & (posts_now < posts_before),
-        "loudest_share": voice, "silence": s["silence"], "member_posts_per_day": posts_now,
-        "member_posts_per_day_before": posts_before})
+        "loudest_share": voice, "silence": s["silence"], "posts_per_member_per_day": posts_now,
+        "posts_per_member_per_day_before": posts_before})
     # leaderless
     leaders = s["organizers"] + s["kols"]
     without = (leaders == 0).astype(int).rolling(cfg.leaderless_days, min_periods=cfg.leaderless_days).sum()
