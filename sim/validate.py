@@ -13,6 +13,7 @@ import argparse
 import importlib
 import math
 import pkgutil
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -94,7 +95,11 @@ def patterns() -> list[Pattern]:
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         if hasattr(module, "PATTERN"):
             found.append(module.PATTERN)
-    return sorted(found, key=lambda p: (p.id[0] != "P", int(p.id[1:]) if p.id[1:].isdigit() else 99, p.id))
+    def key(p: Pattern):
+        number = re.match(r"[A-Z]-?(\d*)", p.id).group(1)
+        return ("PJFR".find(p.id[0]) % 5, int(number) if number else 0, p.id)
+
+    return sorted(found, key=key)
 
 
 def pattern(pattern_id: str) -> Pattern:

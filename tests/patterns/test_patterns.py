@@ -16,7 +16,10 @@ PATTERNS = patterns()
 def test_the_library_covers_the_domain_patterns():
     ids = {p.id for p in PATTERNS}
     assert all(p.seeds >= 10 for p in PATTERNS)
-    assert {"P3"} <= ids
+    assert {f"P{i}" for i in range(1, 11)} <= ids  # every pattern of DOMAIN.md
+    # every failure detector fires in a scenario (evaporation: P8-detect)
+    assert {"P8-detect", "F-tyranny", "F-leaderless", "F-boredom", "F-focus", "F-burnout", "F-crisis-detect"} <= ids
+    assert {"J-backstrom", "J-backstrom-concave", "R-timing", "R-gain"} <= ids
 
 
 @pytest.mark.parametrize("p", [pytest.param(p, id=p.id, marks=[pytest.mark.slow] if p.slow else [])
