@@ -116,13 +116,17 @@ def _outcomes(summary: dict) -> dict[str, Any]:
     return row
 
 
+PARAMS_KEY = "_params"  # the names of a row's parameter columns (dropped before writing)
+
+
 def job_row(job_dir: Path) -> dict[str, Any] | None:
     """One index row from a job directory (None if it has no Hydra record yet)."""
     overrides_file = job_dir / ".hydra" / "overrides.yaml"
     if not overrides_file.is_file():
         return None
     overrides = yaml.safe_load(overrides_file.read_text()) or []
-    row: dict[str, Any] = {"job": job_dir.name, "overrides": " ".join(overrides), **_params(overrides)}
+    params = _params(overrides)
+    row: dict[str, Any] = {"job": job_dir.name, "overrides": " ".join(overrides), **params, PARAMS_KEY: list(params)}
     if (job_dir / SUMMARY).is_file():
         summary = json.loads((job_dir / SUMMARY).read_text())
         row.update(status="done", error="", seed=summary["seed"], replicate=summary.get("replicate"),
@@ -139,11 +143,13 @@ def build_index(sweep_dir: str | Path) -> pd.DataFrame:
     """Scan a sweep directory and write ``sweep.parquet`` (atomically); returns the index."""
     sweep_dir = Path(sweep_dir)
     rows = [r for d in sorted(sweep_dir.iterdir()) if d.is_dir() and (r := job_row(d)) is not None]
+    params = sorted({p for r in rows for p in r.pop(PARAMS_KEY)})
     df = pd.DataFrame(rows)
-    if len(df):
-        for col in df.columns:  # mixed-type parameter columns (e.g. 1 and "a") as strings
-            if df[col].dtype == object and df[col].map(type).nunique() > 1:
-                df[col] = df[col].map(lambda v: v if v is None else str(v))
+    for col in params:  # a parameter swept over mixed types (e.g. 1 and "a") is stored as strings
+        if df[col].dtype == object and df[col].dropna().map(type).nunique() > 1:
+            df[col] = df[col].map(lambda v: v if v is None else str(v))
+    for col in [c for c in df.columns if c.startswith("failure_")]:  # missing for failed runs
+        df[col] = df[col].astype("boolean")
     tmp = sweep_dir / f".{INDEX}.partial"
     df.to_parquet(tmp, index=False)
     os.replace(tmp, sweep_dir / INDEX)
