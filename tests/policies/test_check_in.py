@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -255,18 +251,3 @@ def test_same_seed_same_run():
 def test_bad_parameters_name_their_key(key, value):
     with pytest.raises(ConfigError, match=rf"policy\.check_in\.{key}"):
         spec("check_in", **{key: value})
-
-
-def test_cli_runs_and_writes_checkin_events(tmp_path):
-    exe = Path(sys.executable).with_name("commsim")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "sim.cli"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env["MPLBACKEND"] = "Agg"
-    out = tmp_path / "run"
-    proc = subprocess.run(cmd + ["policy=[check_in]", "policy.check_in.rule_set=deposit", "days=60",
-                                 "population.size=800", "output.plot=false", f"hydra.run.dir={out}"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    events = pd.read_parquet(out / "events.parquet")
-    actions = set(events.loc[events["source"] == "check_in", "action"])
-    assert {"announce_cycle", "enrol", "daily_task", "checkin", "awards", "refund_deposit"} <= actions

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -201,15 +198,3 @@ def test_same_seed_same_run(kind):
 def test_bad_values_name_the_key(key, value):
     with pytest.raises(ConfigError, match=f"policy.entry_threshold.{key}"):
         spec("entry_threshold", **{key: value})
-
-
-def test_cli_runs_and_writes_fee_events(tmp_path):
-    out = tmp_path / "run"
-    cli = Path(sys.executable).with_name("commsim")
-    done = subprocess.run([str(cli), "policy=[entry_threshold]", "days=60", "population.size=800",
-                           "output.plot=false", f"hydra.run.dir={out}"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    import pandas as pd
-
-    actions = set(pd.read_parquet(out / "events.parquet")["action"])
-    assert {"fee_collected", "fee_declined"} <= actions

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,15 +190,3 @@ def test_same_seed_same_run():
 def test_bad_values_name_the_key(key, value):
     with pytest.raises(ConfigError, match=f"policy.eviction.{key}"):
         spec("eviction", **{key: value})
-
-
-def test_cli_runs_and_writes_eviction_events(tmp_path):
-    out = tmp_path / "run"
-    cli = Path(sys.executable).with_name("commsim")
-    done = subprocess.run([str(cli), "policy=[eviction]", "days=100", "population.size=800", "output.plot=false",
-                           f"hydra.run.dir={out}"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    import pandas as pd
-
-    actions = set(pd.read_parquet(out / "events.parquet")["action"])
-    assert "evict_inactive" in actions and "recruit_replacements" in actions

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import functools
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -169,19 +166,3 @@ def test_the_pond_must_be_a_group():
 def test_bad_values_name_the_key(key, value):
     with pytest.raises(ConfigError, match=f"policy.fish_pond.{key}"):
         spec("fish_pond", **{key: value})
-
-
-def test_cli_runs_and_writes_moves(tmp_path):
-    cli = Path(sys.executable).with_name("commsim")
-    out = tmp_path / "run"
-    done = subprocess.run([str(cli), "policy=[fish_pond]", "groups.count=2", "days=60", "population.size=800",
-                           "output.plot=false", f"hydra.run.dir={out}"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    import pandas as pd
-
-    actions = set(pd.read_parquet(out / "events.parquet")["action"])
-    assert {"import_leads", "probe", "move"} <= actions
-    done = subprocess.run([str(cli), "policy=[fish_pond]", "days=10", "population.size=300", "output.plot=false",
-                           f"hydra.run.dir={tmp_path / 'one'}"], capture_output=True, text=True)
-    assert done.returncode == 2 and "policy.fish_pond" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1

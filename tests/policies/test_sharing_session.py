@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -187,19 +183,3 @@ def test_same_seed_same_run():
 def test_bad_parameters_name_their_key(key, value):
     with pytest.raises(ConfigError, match=rf"policy\.sharing_session\.{key}"):
         spec("sharing_session", **{key: value})
-
-
-def test_cli_runs_and_writes_session_events(tmp_path):
-    exe = Path(sys.executable).with_name("commsim")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "sim.cli"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
-    env["MPLBACKEND"] = "Agg"
-    out = tmp_path / "run"
-    proc = subprocess.run(cmd + ["policy=[sharing_session]", "policy.sharing_session.slot=after_21", "days=60",
-                                 "population.size=800", "output.plot=false", f"hydra.run.dir={out}"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    events = pd.read_parquet(out / "events.parquet")
-    ev = events[events["source"] == "sharing_session"]
-    assert {"announce", *STEPS} <= set(ev["action"])
-    assert (ev["slot"] == "after_21").all()
