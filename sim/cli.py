@@ -94,6 +94,11 @@ def headline(result, path) -> str:
         ("peak active share", f"{100 * h['peak_active_share']:.1f} % (spoke within a week)"),
         ("lifetime", life_text),
         ("ever joined / left", f"{h['ever_joined']} / {h['left']}" + (f" ({exits})" if exits else "")),
+        ("phases (from day)", " -> ".join(f"{s['phase'].replace('_', ' ')} {s['start']}" for s in g0.get("phases", []))
+                              or "-"),
+        ("failures detected", ", ".join(f"{f.replace('_', ' ')} (day {v['first_day']})" for f, v in
+                                        sorted(g0.get("failures", {}).items(), key=lambda kv: kv[1]["first_day"] or 0)
+                                        if v["detected"]) or "none"),
         ("run directory", str(path)),
     ]
     return "\n".join(f"  {k:<20}{v}" for k, v in rows)
