@@ -56,11 +56,15 @@ def _mark_events(ax, events, top) -> int:
         y = -top * (0.025 + 0.04 * i)  # a strip below zero, inside the axes
         ax.plot(rows["day"], np.full(len(rows), y), "|", color=POLICY_COLOURS[i % len(POLICY_COLOURS)],
                 markersize=9, markeredgewidth=1.5, label=f"{name.replace('_', ' ')} ({len(rows)} actions)")
-    failures = events[events["source"] == "detect"].drop_duplicates("action")
+    failures = events[events["source"] == "detect"].drop_duplicates("action").sort_values("day")
+    span = max(1, int(events["day"].max()) if len(events) else 1)
+    level, last = 0, -10**9
     for _, e in failures.iterrows():
+        level = level + 1 if e["day"] - last < 0.1 * span else 0  # close labels step down, not overlap
+        last = e["day"]
         ax.axvline(e["day"], color=VERMILION, linewidth=1.2, linestyle="--", alpha=0.8)
-        ax.text(e["day"], top * 0.9, f" {e['action'].replace('_', ' ')}\n day {e['day']}", color=VERMILION,
-                fontsize=10, va="top", ha="left")
+        ax.text(e["day"], top * (0.9 - 0.1 * (level % 4)), f" {e['action'].replace('_', ' ')}\n day {e['day']}",
+                color=VERMILION, fontsize=10, va="top", ha="left")
     return rows_used
 
 
