@@ -246,8 +246,9 @@ def test_fuzz_numbers_anywhere_give_a_config_or_a_config_error(data):
     assert isinstance(cfg, Config)
     for key, value in values.items():  # what was accepted is what was given
         stored = get(cfg, key)
-        assert stored == (tuple(value) if isinstance(value, list) else value) or (
-            isinstance(value, float) and math.isnan(value))
+        given = tuple(value) if isinstance(value, list) else value
+        as_floats = (tuple(float(v) for v in given) if isinstance(given, tuple) else float(given))  # int -> float field
+        assert stored == given or stored == as_floats or (isinstance(value, float) and math.isnan(value))
 
 
 def _well_shaped(hint) -> st.SearchStrategy:
