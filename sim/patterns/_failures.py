@@ -20,6 +20,7 @@ def detection(arm: str, failure: str):
     def statistic(results) -> float:
         return fired(results[arm], failure)
     statistic.__name__ = f"{failure}_detected_in_{arm}"
+    statistic.__doc__ = f"1 if the {failure.replace('_', ' ')} detector fired in the {arm} arm, else 0"
     return statistic
 
 

@@ -5,6 +5,7 @@ from ._failures import posts_end_over_peak
 
 
 def decay(results) -> float:
+    """members' posts per day over the last 28 days as a share of their highest 28-day mean"""
     return posts_end_over_peak(results["closed"])
 
 

@@ -5,6 +5,7 @@ from ._failures import organizers_quit_share
 
 
 def quit_share(results) -> float:
+    """share of the founding organizers who quit during the run"""
     return organizers_quit_share(results["overloaded"])
 
 

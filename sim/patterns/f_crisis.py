@@ -12,6 +12,7 @@ def lost_share(result, day: int = CRISIS_DAY) -> float:
 
 
 def lost_without_response(results) -> float:
+    """share of members lost to the competitor's offer when nobody responds"""
     return lost_share(results["none"])
 
 

@@ -5,6 +5,7 @@ from ._failures import exit_share
 
 
 def noise_share(results) -> float:
+    """exits for noise as a share of members' voluntary exits"""
     return exit_share(results["unfocused"], "noise")
 
 

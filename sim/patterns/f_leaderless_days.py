@@ -5,6 +5,7 @@ from ._failures import days_without_leaders
 
 
 def leaderless_days(results) -> float:
+    """days on which the group had no active organizer and no KOL"""
     return days_without_leaders(results["leaderless"])
 
 

@@ -5,6 +5,7 @@ from ._failures import exit_share
 
 
 def silenced_share(results) -> float:
+    """exits for being silenced as a share of members' voluntary exits"""
     return exit_share(results["tyranny"], "silenced")
 
 

@@ -4,6 +4,7 @@ from ..validate import Arm, Pattern
 
 
 def detected(results) -> float:
+    """1 if the evaporation detector fired in the noisy uncurated group, else 0"""
     return float(results["noisy"].summary["groups"]["0"]["failures"]["evaporation"]["detected"])
 
 

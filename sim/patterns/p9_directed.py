@@ -12,6 +12,7 @@ def high_share_of_money(result) -> float:
 
 
 def directed_minus_random(results) -> float:
+    """high-potential members' share of all packet money, directed packets minus random-split packets"""
     return high_share_of_money(results["directed"]) - high_share_of_money(results["random"])
 
 

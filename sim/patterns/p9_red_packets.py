@@ -17,6 +17,7 @@ def spike(result, offset: int = 0, every_days: int = 7) -> float:
 
 
 def noon_over_night(results) -> float:
+    """day-of spike of member posts (x quiet-day posts) with a noon packet minus with a night packet"""
     return spike(results["noon"]) - spike(results["night"])
 
 

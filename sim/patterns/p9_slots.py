@@ -7,6 +7,7 @@ GOOD = ("noon", "end_of_workday", "after_21")
 
 
 def worst_good_slot_over_night(results) -> float:
+    """smallest, over noon, end of workday and after 21:00, of the day-of spike minus the night spike"""
     night = spike(results["night"])
     return min(spike(results[s]) for s in GOOD) - night
 

@@ -15,6 +15,7 @@ def member_days(result) -> float:
 
 
 def replication_over_none(results) -> float:
+    """member-days over the horizon, all groups, replication at the peak / no replication"""
     return member_days(results["replication"]) / max(member_days(results["none"]), 1.0)
 
 

@@ -16,6 +16,7 @@ def active_member_days(result) -> float:
 
 
 def peak_over_late(results) -> float:
+    """active member-days over the horizon, all groups, clone at the peak / clone in decline"""
     return active_member_days(results["peak"]) / max(active_member_days(results["late"]), 1.0)
 
 

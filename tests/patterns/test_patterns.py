@@ -22,6 +22,13 @@ def test_the_library_covers_the_domain_patterns():
     assert {"J-backstrom", "J-backstrom-concave", "R-timing", "R-gain"} <= ids
 
 
+def test_every_pattern_says_what_it_measures_and_why():
+    for p in PATTERNS:
+        assert p.expected and p.source and p.lesson and p.unit, p.id
+        assert (p.statistic.__doc__ or "").strip(), f"{p.id}: the statistic needs a one-line docstring (docs)"
+        assert p.low < p.high and p.arms, p.id
+
+
 @pytest.mark.parametrize("p", [pytest.param(p, id=p.id, marks=[pytest.mark.slow] if p.slow else [])
                                for p in PATTERNS])
 def test_pattern_is_reproduced(p):
