@@ -63,7 +63,6 @@ class Day:
         self.novelty_refresh = z()  # share of the novelty gap refreshed today by activities
         self.policy_spend_yuan = z()
         self.policy_minutes = z()  # organizer minutes granted to policies today
-        self.policy_minutes_logged = z()  # organizer minutes in today's policy events
         self.policy_minutes_short = z()  # minutes policies asked for beyond the budget (overload)
         # flows
         self.joins = np.zeros((len(VIA_NAMES), g), dtype=np.int64)  # by via: seed, invited, recruited, moved

@@ -101,7 +101,7 @@ class Policy:
 
     def log(self, group: int, action: str, *, target_count: int = 0, slot: str = "", spend_yuan: float = 0.0,
             organizer_minutes: float = 0.0, income_yuan: float = 0.0, detail: str = "") -> None:
-        """One event row, and today's spend and minutes in the group's totals.
+        """One event row, and today's spend in the group's total (minutes are counted when claimed).
 
         ``spend_yuan`` is money the operator pays out (>= 0); ``income_yuan`` is money members pay in
         (fees, deposits, purchases): it goes into the row's detail and the policy's ``income_yuan`` total.
@@ -112,9 +112,7 @@ class Policy:
             detail = f"income_yuan={income_yuan:.2f}" + (f"; {detail}" if detail else "")
         self.model.log_event(group=group, source=self.name, action=action, target_count=target_count, slot=slot,
                              spend_yuan=spend_yuan, organizer_minutes=organizer_minutes, detail=detail)
-        day = self.model.day_state
-        day.policy_spend_yuan[group] += spend_yuan
-        day.policy_minutes_logged[group] += organizer_minutes
+        self.model.day_state.policy_spend_yuan[group] += spend_yuan
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in to_dict(self.params).items())
