@@ -91,8 +91,7 @@ class CoreMember(mesa.Agent):
         model = self.model
         self.active = False
         model.people.remove(np.array([self.person]), model.calendar.day, BURNOUT)
-        model.day_state.exits_by_reason[BURNOUT, self.group] += 1
-        model.day_state.exits_by_tier[model.people.tier[self.person], self.group] += 1
+        model.day_state.count_exits(BURNOUT, model.people.tier[self.person], self.group)
         model.log_event(group=self.group, source="core_team", action=f"{ROLE_NAMES[self.role]}_quit",
                         target_count=1, detail=f"person {self.person}, motivation {self.motivation:.2f}")
         self.remove()

@@ -71,6 +71,11 @@ class Day:
         self.exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)
         self.unhappy_exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)  # low value, noise, silenced
 
+    def count_exits(self, reasons, tiers, groups) -> None:
+        """Today's exits by reason and by tier per group: one entry per leaver (a reason may be one for all)."""
+        np.add.at(self.exits_by_reason, (reasons, groups), 1)
+        np.add.at(self.exits_by_tier, (tiers, groups), 1)
+
     # ------------------------------------------------------------------ helpers for policies
     def rows(self, people: np.ndarray) -> np.ndarray:
         """Crowd rows of ``people`` (who must be ordinary members today; the crowd is sorted)."""

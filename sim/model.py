@@ -312,8 +312,7 @@ class CommunityModel(mesa.Model):
             "only ordinary members can be expelled"
         why = EXIT_REASONS.index(reason)
         groups = table.group[people]
-        np.add.at(day.exits_by_reason[why], groups, 1)
-        np.add.at(day.exits_by_tier, (table.tier[people], groups), 1)
+        day.count_exits(why, table.tier[people], groups)
         table.remove(people, day.index, why)
 
     def add_posts(self, people: np.ndarray, posts: np.ndarray | int = 1) -> None:

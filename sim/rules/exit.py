@@ -65,8 +65,7 @@ def leave(model) -> None:
     why = np.where(u[leaving] < bored[leaving], BOREDOM, reasons(day, leaving)).astype(np.int8)
     who = day.crowd[leaving]
     groups = people.group[who]
-    np.add.at(day.exits_by_reason, (why, groups), 1)
-    np.add.at(day.exits_by_tier, (people.tier[who], groups), 1)
+    day.count_exits(why, people.tier[who], groups)
     unhappy = why != BOREDOM
     np.add.at(day.unhappy_exits_by_tier, (people.tier[who[unhappy]], groups[unhappy]), 1)
     people.remove(who, day.index, why)
