@@ -35,12 +35,15 @@ def _unfreeze(node: DictConfig) -> None:
 
 
 def register() -> None:
-    """Store the typed schema in Hydra's ConfigStore (``defaults: [schema, ...]`` in conf/config.yaml)."""
+    """Store the typed schema in Hydra's ConfigStore (``defaults: [schema, ...]`` in conf/config.yaml), once."""
     from hydra.core.config_store import ConfigStore
 
+    store = ConfigStore.instance()
+    if "schema.yaml" in store.list("/"):
+        return
     node = OmegaConf.structured(Config)
     _unfreeze(node)
-    ConfigStore.instance().store(name="schema", node=node)
+    store.store(name="schema", node=node)
 
 
 def compose(scenario: str | None = None, overrides: Sequence[str] = ()) -> DictConfig:
