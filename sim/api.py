@@ -59,8 +59,8 @@ def compose(scenario: str | None = None, overrides: Sequence[str] = ()) -> DictC
 
 def to_config(cfg: DictConfig) -> Config:
     """Validated, frozen Config from a composed tree (the ``hydra`` node, if any, is ignored)."""
-    tree = OmegaConf.to_container(cfg, resolve=True)
-    tree.pop("hydra", None)
+    tree = {key: OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else cfg[key]
+            for key in cfg if key != "hydra" for node in [cfg._get_node(key)]}  # hydra's node is never resolved
     return build(Config, tree)
 
 

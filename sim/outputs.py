@@ -21,6 +21,8 @@ import yaml
 from .config import EXIT_REASONS, TIERS, Config, to_dict
 from .population import ROLE_NAMES, STATUS_NAMES, VIA_NAMES
 
+SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: the same text, 10x faster
+
 RUN_FILES = ("config.yaml", "timeseries.parquet", "members.parquet", "events.parquet", "lifecycle.png",
              "summary.json")
 EVENT_COLUMNS = ("day", "slot", "group", "source", "action", "target_count", "spend_yuan", "organizer_minutes",
@@ -119,7 +121,8 @@ def write_run_dir(result: Result, path: Path, plot: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
     try:
-        (tmp / "config.yaml").write_text(yaml.safe_dump(to_dict(result.config), sort_keys=False, allow_unicode=True))
+        (tmp / "config.yaml").write_text(yaml.dump(to_dict(result.config), Dumper=SafeDumper, sort_keys=False,
+                                                   allow_unicode=True))
         result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
         result.members.to_parquet(tmp / "members.parquet", index=False)
         result.events.to_parquet(tmp / "events.parquet", index=False)

@@ -69,10 +69,18 @@ def run_job(cfg: DictConfig, out: str | Path, overrides: list[str]) -> str:
         result.save(out, plot=config.output.sweep_plot)
         return "done"
     except Exception as err:  # recorded, so the other jobs go on
-        out.mkdir(parents=True, exist_ok=True)
-        _write_json(out / ERROR, {"error": type(err).__name__, "message": str(err), "overrides": overrides,
-                                  "traceback": traceback.format_exc()})
-        return "failed"
+        return record_failure(out, err, overrides)
+
+
+def record_failure(out: str | Path, err: BaseException, overrides: list[str]) -> str:
+    """Write the job's ``error.json`` (error, message, overrides, traceback); returns "failed"."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    trace = "".join(traceback.format_exception(err))
+    message = "; ".join(line.strip() for line in str(err).splitlines() if line.strip())  # one line in the index
+    _write_json(out / ERROR, {"error": type(err).__name__, "message": message, "overrides": overrides,
+                              "traceback": trace})
+    return "failed"
 
 
 # ------------------------------------------------------------------------ the index
