@@ -122,8 +122,11 @@ def check_sweep(config_loader: Any, master: DictConfig, batch: Sequence[Sequence
                 if (o.key_or_group, structural) in checked:
                     continue
                 checked.add((o.key_or_group, structural))
-                if OmegaConf.select(base, o.key_or_group, default=_ABSENT, throw_on_missing=False) is _ABSENT:
-                    raise ConfigCompositionException(f"Could not override '{o.key_or_group}': no such key")
+                parts = o.key_or_group.split(".")
+                for depth in range(1, len(parts) + 1):  # the first missing part, as OmegaConf names it
+                    if OmegaConf.select(base, ".".join(parts[:depth]), default=_ABSENT) is _ABSENT:
+                        raise ConfigCompositionException(f"Could not override '{o.key_or_group}': "
+                                                         f"Key '{parts[depth - 1]}' is not in struct")
     except Exception as err:
         from .cli import _one_line, _policy_hint
 
