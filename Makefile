@@ -1,4 +1,5 @@
-# community-sim: `make run` sets up .venv and runs the default scenario; `make test` runs the tests.
+# community-sim: `make run` sets up .venv and runs the default scenario; `make teach` starts the teaching page;
+# `make test` runs the tests.
 SHELL := /bin/bash
 VENV  := .venv
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
@@ -11,7 +12,7 @@ FIND_PYTHON = for c in python3.13 python3.12 python3 python \
 	  "$$p" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: run test validate bench clean setup
+.PHONY: run test validate bench clean setup teach
 setup: $(STAMP)
 
 # editable_mode=compat: a path entry, so Hydra finds the launcher plugin in hydra_plugins/ (a namespace package).
@@ -25,6 +26,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/commsim $(ARGS)
+
+teach: $(STAMP)
+	$(VENV)/bin/commsim-teach $(ARGS)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q $(ARGS)
