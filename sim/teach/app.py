@@ -49,7 +49,7 @@ def model_params(preset: str, people: int) -> dict:
         "entry_fee_yuan": slider("SliderInt", "Entry fee, yuan (0: none)", 0, 0, 100, 1),
         "replication": select("Replicate the group when (none: never)", "none", REPLICATION_TIMINGS),
         "high_share": slider("SliderFloat", "Share of high-potential people", 0.1, 0.02, 0.4, 0.02),
-        "mid_share": slider("SliderFloat", "Share of mid-potential people (ordinary: the rest)", 0.3, 0.1, 0.6, 0.05),
+        "mid_share": slider("SliderFloat", "Share of mid-potential people (low potential: the rest)", 0.3, 0.1, 0.6, 0.05),
         "expectation_factor": slider("SliderFloat", "Expectations (x the scenario's)", 1.0, 0.5, 2.0, 0.1),
         "compare": select("Side by side: strategy B", "off", COMPARE),
         "people": people,
@@ -74,7 +74,7 @@ def settings(model: TeachModel) -> str:
     w, config = model.world, model.config
     high, mid, low = config.population.tier_shares
     expected = ", ".join(f"{e:.2f}" for e in config.population.expectation_by_tier)
-    return (f"seed {w.seed}, {config.population.size} people, potential high/mid/ordinary "
+    return (f"seed {w.seed}, {config.population.size} people, potential high/mid/low "
             f"{high:.0%}/{mid:.0%}/{low:.0%}, expected value {expected}; {describe(model.levers)}"
             + (f"; B: {model.compare}" if model.twin is not None else ""))
 

@@ -13,14 +13,15 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from analysis.slides import TIER_COLOURS  # one colour per tier, as on the slides (Okabe-Ito)
+
 from ..config import TIERS
 from ..detect import PHASES, phase_spans
 from ..plots import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, PURPLE, SKY, VERMILION
 from .network import FADE_DAYS, Sample
 from .view import View
 
-TIER_COLOURS = {"high": VERMILION, "mid": BLUE, "low": "#777777"}
-TIER_NAMES = {"high": "high potential", "mid": "mid potential", "low": "ordinary"}
+TIER_NAMES = {"high": "high potential", "mid": "mid potential", "low": "low potential"}
 # operators' acts ticked below the axis, one row each: (sources, label, colour)
 TICK_ROWS = ((("red_packet",), "red packets", VERMILION), (("eviction",), "evictions", "#000000"),
              (("check_in", "sharing_session", "welfare", "offline_event"), "activities", GREEN),
