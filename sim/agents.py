@@ -9,7 +9,7 @@ KOL who holds too large a share of the messages silences others (tyranny).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
@@ -23,12 +23,27 @@ if TYPE_CHECKING:
 BURNOUT = EXIT_REASONS.index("burnout")
 
 
+class Roster(NamedTuple):
+    """Who is active in the core team (read-only arrays): slots in order, and the organizers among them."""
+
+    slots: np.ndarray  # active slots
+    group: np.ndarray  # (len(slots),) their groups
+    organizer: np.ndarray  # (len(slots),) bool: an owner or admin
+    organizers: np.ndarray  # active organizer slots
+    kols: np.ndarray  # active KOL slots
+    organizer_group: np.ndarray  # group of each active organizer
+    organizers_per_group: np.ndarray  # (groups,) active organizers
+    kols_per_group: np.ndarray  # (groups,) active KOLs
+    team_size: np.ndarray  # (len(organizers),) float: organizers in each organizer's group
+
+
 class CoreTeam:
     """Array store of every core-team member's state, one row ("slot") per agent ever created.
 
     The agents are Mesa agents whose attributes read and write their row, so the core team's daily
     work is computed for all of them at once (``sim.rules.core_team``) while each stays an agent that
-    can be inspected, quit, and be counted in ``model.agents``.
+    can be inspected, quit, and be counted in ``model.agents``. Change a slot through its agent (or
+    call ``changed()``): the roster of active slots is cached until then.
     """
 
     FIELDS = {"person": np.int64, "group": np.int64, "role": np.int8, "active": bool, "organizer": bool,
@@ -37,20 +52,45 @@ class CoreTeam:
               "feedback_reference": np.float64, "quit_below": np.float64, "posts_today": np.int64,
               "minutes_demanded": np.float64}
 
-    def __init__(self):
+    def __init__(self, n_groups: int = 1):
+        self.n_groups = n_groups  # group slots (the per-group counts of the roster)
         for name, dtype in self.FIELDS.items():
             setattr(self, name, np.zeros(0, dtype=dtype))
         self.agents: list[CoreMember] = []
+        self._roster: Roster | None = None
 
     def append(self, agent: "CoreMember", **values) -> int:
         for name, dtype in self.FIELDS.items():
             setattr(self, name, np.append(getattr(self, name), np.asarray(values.get(name, 0), dtype=dtype)))
         self.agents.append(agent)
+        self.changed()
         return len(self.agents) - 1
 
+    def changed(self) -> None:
+        """A slot was added or changed: the roster is recomputed on next use."""
+        self._roster = None
+
+    def roster(self) -> Roster:
+        """The active slots and their organizers (cached until ``changed()``)."""
+        r = self._roster
+        if r is None:
+            n_groups = self.n_groups
+            slots = np.flatnonzero(self.active)
+            organizer = self.organizer[slots]
+            organizers, kols = slots[organizer], slots[~organizer]
+            organizer_group = self.group[organizers]
+            per_group = np.bincount(organizer_group, minlength=n_groups)
+            r = Roster(slots, self.group[slots], organizer, organizers, kols, organizer_group, per_group,
+                       np.bincount(self.group[kols], minlength=n_groups), per_group[organizer_group].astype(np.float64))
+            for a in r:
+                a.flags.writeable = False
+            self._roster = r
+        return r
+
     def active_slots(self, organizer: bool | None = None) -> np.ndarray:
-        mask = self.active if organizer is None else self.active & (self.organizer == organizer)
-        return np.flatnonzero(mask)
+        """Active slots: all, or only the organizers (True) or the KOLs (False)."""
+        r = self.roster()
+        return r.slots if organizer is None else r.organizers if organizer else r.kols
 
 
 def _slot_property(name: str, cast):
@@ -59,6 +99,7 @@ def _slot_property(name: str, cast):
 
     def set(self, value):
         getattr(self.model.team, name)[self.slot] = value
+        self.model.team.changed()
 
     return property(get, set, doc=f"{name} (stored in model.team)")
 

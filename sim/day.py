@@ -34,10 +34,12 @@ class Day:
     annoyance: np.ndarray | None = None  # (len(crowd),) noise cost added today (e.g. too many offers)
     answered: np.ndarray | None = None  # (len(crowd),) bool: a question of theirs was answered today
     active_share: np.ndarray | None = None  # per group, after exits (core_team.review), for joins
+    asking: np.ndarray | None = None  # (len(crowd),) bool: their posts are questions (``newbies_asking``)
 
     def __post_init__(self) -> None:
         g = self.n_groups
-        z = lambda *shape: np.zeros(shape if shape else (g,), dtype=np.float64)  # noqa: E731
+        rows = iter(np.zeros((23, g)))  # the 23 per-group arrays below: one block, a row each
+        z = rows.__next__
         # the core team's plans and capacity (rules.core_team.plan)
         self.core_posts = z()
         self.core_quality_sum = z()
@@ -64,17 +66,27 @@ class Day:
         self.policy_spend_yuan = z()
         self.policy_minutes = z()  # organizer minutes granted to policies today
         self.policy_minutes_short = z()  # minutes policies asked for beyond the budget (overload)
-        # flows
-        self.joins = np.zeros((len(VIA_NAMES), g), dtype=np.int64)  # by via: seed, invited, recruited, moved
-        self.moved_out = np.zeros(g, dtype=np.int64)  # members moved to another group (replication, 交叉引入)
-        self.exits_by_reason = np.zeros((len(EXIT_REASONS), g), dtype=np.int64)
-        self.exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)
-        self.unhappy_exits_by_tier = np.zeros((len(TIERS), g), dtype=np.int64)  # low value, noise, silenced
+        # flows: one block (for the recorder) of these rows
+        V, R, T = len(VIA_NAMES), len(EXIT_REASONS), len(TIERS)
+        self.flows = np.zeros((V + R + 2 * T + 1, g), dtype=np.int64)
+        self.joins = self.flows[:V]  # by via: seed, invited, recruited, moved
+        self.exits_by_reason = self.flows[V:V + R]
+        self.exits_by_tier = self.flows[V + R:V + R + T]
+        self.unhappy_exits_by_tier = self.flows[V + R + T:V + R + 2 * T]  # low value, noise, silenced
+        self.moved_out = self.flows[-1]  # members moved to another group (replication, 交叉引入)
 
     def count_exits(self, reasons, tiers, groups) -> None:
         """Today's exits by reason and by tier per group: one entry per leaver (a reason may be one for all)."""
         np.add.at(self.exits_by_reason, (reasons, groups), 1)
         np.add.at(self.exits_by_tier, (tiers, groups), 1)
+
+    def newbies_asking(self, people, newbie_days: int) -> np.ndarray:
+        """(len(crowd),) bool: newbies who are not spammers, in their first ``newbie_days`` days (computed once)."""
+        if self.asking is None:
+            crowd = self.crowd
+            self.asking = (people.newbie[crowd] & ~people.spammer[crowd]
+                           & (self.index - people.joined_day[crowd] < newbie_days))
+        return self.asking
 
     # ------------------------------------------------------------------ helpers for policies
     def rows(self, people: np.ndarray) -> np.ndarray:

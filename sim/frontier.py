@@ -10,6 +10,8 @@ of changes, not in the size of the frontier (ARCHITECTURE.md, performance shape)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 MIN_SIDE = 4096  # the side run is merged once it exceeds max(MIN_SIDE, len(main) / 8)
@@ -24,11 +26,11 @@ def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarra
     chunks, pos = [], -1
     while pos < n - 1:
         expected = (n - 1 - pos) * p
-        gaps = rng.geometric(p, size=int(expected + 5 * np.sqrt(expected) + 16))
+        gaps = rng.geometric(p, size=int(expected + 5 * math.sqrt(expected) + 16))
         steps = pos + np.cumsum(gaps)
         chunks.append(steps)
         pos = int(steps[-1])
-    out = np.concatenate(chunks)
+    out = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
     return out[out < n]
 
 
@@ -65,32 +67,33 @@ class Frontier:
         """Buffer a change of ``delta`` (one, or one per pair) friends inside for (person, group) pairs."""
         if len(people):
             keys = np.asarray(groups, dtype=np.int64) * self.n_people + people
-            self._pending.append((keys, np.broadcast_to(np.asarray(delta, dtype=np.int32), keys.shape)))
+            delta = np.asarray(delta, dtype=np.int32)
+            self._pending.append((keys, delta if delta.ndim else np.full(len(keys), delta)))
 
     def flush(self) -> None:
         """Apply the buffered changes."""
         if not self._pending:
             return
-        keys = np.concatenate([k for k, _ in self._pending])
-        deltas = np.concatenate([d for _, d in self._pending])
+        keys, deltas = self._pending[0] if len(self._pending) == 1 else map(np.concatenate, zip(*self._pending))
         self._pending = []
-        uk, inv = np.unique(keys, return_inverse=True)
-        dsum = np.bincount(inv, weights=deltas, minlength=len(uk)).astype(np.int32)
-        rest = np.ones(len(uk), dtype=bool)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        first = np.concatenate(([True], keys[1:] != keys[:-1])).nonzero()[0]
+        uk, dsum = keys[first], np.add.reduceat(deltas[order], first)  # each key once, its summed change
+        new = dsum > 0  # keys in neither run that count friends now
         for run_keys, run_counts in ((self.keys, self.counts), (self.side_keys, self.side_counts)):
+            if len(run_keys) == 0:
+                continue
             pos = np.searchsorted(run_keys, uk)
-            found = pos < len(run_keys)
-            found[found] = run_keys[pos[found]] == uk[found]
-            run_counts[pos[found]] += dsum[found]
+            found = run_keys.take(pos, mode="clip") == uk
             if found.any():
-                self.max_count = max(self.max_count, int(run_counts[pos[found]].max()))
-            rest &= ~found
-        new = rest & (dsum > 0)
+                at = pos[found]
+                run_counts[at] += dsum[found]
+                self.max_count = max(self.max_count, int(run_counts[at].max()))
+                new &= ~found
         if new.any():
             self.max_count = max(self.max_count, int(dsum[new].max()))
-            pos = np.searchsorted(self.side_keys, uk[new])
-            self.side_keys = np.insert(self.side_keys, pos, uk[new])
-            self.side_counts = np.insert(self.side_counts, pos, dsum[new])
+            self.side_keys, self.side_counts = _merge(self.side_keys, self.side_counts, uk[new], dsum[new])
         if len(self.side_keys) > max(MIN_SIDE, len(self.keys) // 8):
             self._merge_side()
 
@@ -112,17 +115,25 @@ class Frontier:
     def draw(self, groups: np.ndarray, p: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Each entry of the given groups kept independently with probability p: (keys, counts)."""
         groups = np.asarray(groups, dtype=np.int64)
-        keys_out, counts_out = [], []
+        bounds = np.concatenate([groups, groups + 1]) * self.n_people  # the groups' key ranges: starts, then ends
+        keys_out, counts_out = [np.empty(0, np.int64)], [np.empty(0, np.int32)]
         for run_keys, run_counts in self.parts():
-            starts = np.searchsorted(run_keys, groups * self.n_people)
-            ends = np.searchsorted(run_keys, (groups + 1) * self.n_people)
-            lengths = ends - starts
-            offsets = np.cumsum(lengths) - lengths
-            pos = bernoulli_positions(int(lengths.sum()), p, rng)
-            which = np.searchsorted(offsets, pos, side="right") - 1
-            idx = starts[which] + pos - offsets[which]
+            if len(run_keys) == 0:  # nothing to draw (and no random numbers used)
+                continue
+            if len(groups) == 1:  # one contiguous range
+                start, end = run_keys.searchsorted(bounds).tolist()
+                idx = start + bernoulli_positions(end - start, p, rng)
+            else:
+                starts, ends = run_keys.searchsorted(bounds).reshape(2, -1)
+                lengths = ends - starts
+                offsets = np.cumsum(lengths) - lengths
+                pos = bernoulli_positions(int(lengths.sum()), p, rng)
+                which = np.searchsorted(offsets, pos, side="right") - 1
+                idx = starts[which] + pos - offsets[which]
             keys_out.append(run_keys[idx])
             counts_out.append(run_counts[idx])
+        if len(keys_out) == 2:  # one run drawn from
+            return keys_out[1], counts_out[1]
         return np.concatenate(keys_out), np.concatenate(counts_out)
 
     def compact(self, status: np.ndarray, pool: int) -> None:

@@ -51,6 +51,6 @@ class Groups:
         keep = 0.5 ** (1.0 / half_life_days)
         has_posts = posts_today > 0
         self.quality = np.where(has_posts, keep * self.quality + (1 - keep) * quality_today, self.quality)
-        self.noise_share = np.where(has_posts, keep * self.noise_share + (1 - keep) * noise_today,
-                                    keep * self.noise_share)
+        noise = keep * self.noise_share
+        self.noise_share = np.where(has_posts, noise + (1 - keep) * noise_today, noise)
         self.volume_posts_per_day = keep * self.volume_posts_per_day + (1 - keep) * posts_today

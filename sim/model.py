@@ -35,7 +35,7 @@ def _override(value) -> str:
 
 
 def _total(column: str):
-    return lambda model: float(np.sum(model.recorder.columns[column][-1]))
+    return lambda model: model.recorder.total(column)
 
 
 # what Mesa's DataCollector records each day (sums over groups), for mesa.batch_run
@@ -73,7 +73,7 @@ class CommunityModel(mesa.Model):
         self.people = MemberTable(traits, self.graph, n_groups)
         self.expectation = np.asarray(config.population.expectation_by_tier, dtype=np.float32)[self.people.tier]
         self.events: list[tuple] = []
-        self.team = CoreTeam()
+        self.team = CoreTeam(n_groups)
         self.day_state = Day(-1, np.empty(0, dtype=np.int64), n_groups)
         self.groups = self._found_groups()
         self.group_sizes = self.people.group_sizes()
@@ -116,10 +116,11 @@ class CommunityModel(mesa.Model):
     def _start_day(self) -> None:
         people = self.people
         m = people.members
-        crowd = m[people.role[m] == ROLE_MEMBER]
-        self.group_sizes = np.bincount(people.group[m], minlength=self.groups.count)
-        self.day_state = Day(self.calendar.day, crowd, self.groups.count, group=people.group[crowd],
-                             tier=people.tier[crowd])
+        gm = people.group[m]
+        ordinary = people.role[m] == ROLE_MEMBER
+        crowd = m[ordinary]
+        self.group_sizes = np.bincount(gm, minlength=self.groups.count)
+        self.day_state = Day(self.calendar.day, crowd, self.groups.count, group=gm[ordinary], tier=people.tier[crowd])
         if self.calendar.day == 0:  # founders are counted as day 0's joins
             self.day_state.joins[VIA_SEED] = self._founding_joins
 

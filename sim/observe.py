@@ -30,94 +30,107 @@ def active_members(model: "CommunityModel") -> np.ndarray:
 
 def active_share(model: "CommunityModel") -> np.ndarray:
     """Per group: active members / members (0 for an empty group)."""
-    sizes = model.people.group_sizes()
-    return active_members(model) / np.maximum(sizes, 1)
+    people, G = model.people, model.groups.count
+    m = people.members
+    gm = people.group[m]
+    recent = people.last_active_day[m] > model.calendar.day - model.config.rules.activity.active_window_days
+    return np.bincount(gm[recent], minlength=G) / np.maximum(np.bincount(gm, minlength=G), 1)
+
+
+# the time series' columns in order, with their dtypes; "day", "weekday" and "holiday" are the same for
+# every group of a day, the others are recorded per group
+COLUMNS = {"day": np.int64, "group": np.int64, "weekday": np.int64, "holiday": bool,
+           "members": np.int64, "active_members": np.int64, "active_share": np.float64, "speakers": np.float64,
+           **{f"joins_{v}": np.int64 for v in VIA_NAMES}, "joins": np.int64,
+           **{f"exits_{r}": np.int64 for r in EXIT_REASONS}, **{f"exits_{t}": np.int64 for t in TIERS},
+           **{f"unhappy_exits_{t}": np.int64 for t in TIERS},  # voluntary exits for low value, noise or silence
+           "exits": np.int64, "moved_out": np.int64,  # moved out: to another group (replication); not exits
+           "posts": np.float64, "member_posts": np.float64, "core_posts": np.float64, "questions": np.float64,
+           "answered_questions": np.float64, "spam_posts": np.float64, "quality": np.float64,
+           "perceived_quality": np.float64, "noise_share": np.float64, "silence": np.float64,
+           "loudest_share": np.float64, "relevance": np.float64, "organizer_overload": np.float64,
+           **{f"{c}_{t}": np.int64 if c == "members" else np.float64
+              for t in TIERS for c in ("members", "satisfaction")},
+           "novelty": np.float64, "policy_spend_yuan": np.float64, "policy_minutes": np.float64,
+           "policy_minutes_short": np.float64, "organizers": np.int64, "kols": np.int64}
+DAILY = ("day", "weekday", "holiday")
+# the rows of a day's block, in the order record() fills them
+ROWS = ("group", "members", "active_members", "active_share", "speakers",
+        *(f"joins_{v}" for v in VIA_NAMES), *(f"exits_{r}" for r in EXIT_REASONS),  # Day.flows, in its order
+        *(f"exits_{t}" for t in TIERS), *(f"unhappy_exits_{t}" for t in TIERS), "moved_out", "joins", "exits",
+        "posts", "member_posts", "core_posts", "questions", "answered_questions", "spam_posts", "quality",
+        "perceived_quality", "noise_share", "silence", "loudest_share", "organizer_overload",
+        "policy_spend_yuan", "policy_minutes", "policy_minutes_short", "organizers", "kols",
+        *(f"members_{t}" for t in TIERS), *(f"satisfaction_{t}" for t in TIERS), "relevance", "novelty")
+ROW = {name: i for i, name in enumerate(ROWS)}
+assert set(ROWS) | set(DAILY) == set(COLUMNS) and len(ROWS) + len(DAILY) == len(COLUMNS)
+MEANS = slice(ROW["satisfaction_high"], len(ROWS))  # rows recorded as sums, then divided by the members they sum over
+MEAN_OF = [ROW[f"members_{t}"] for t in TIERS] + [ROW["members"]] * 2
 
 
 class Recorder:
     """Collects one row per day and founded group (from its founding day on; reserved slots not yet
-    founded are left out); ``frame()`` returns the time series as a DataFrame."""
+    founded are left out); ``frame()`` returns the time series as a DataFrame.
+
+    Each day is one block of float64 values (a row per column of ``ROWS``, a column per founded group),
+    exact for the counts, which ``frame()`` casts back to their dtypes."""
 
     def __init__(self, model: "CommunityModel"):
         self.n_groups = model.groups.count
-        self.columns: dict[str, list] = {}  # per column, one entry per day: a scalar, or an array over groups
+        self.daily: dict[str, list] = {name: [] for name in DAILY}  # one value per day
+        self.blocks: list[np.ndarray] = []  # per day, (len(ROWS), founded groups)
+        self._totals: list[float] = []  # the latest day's sum of each row
         self.rows: list[int] = []  # rows recorded each day (founded groups)
-        self._keep: np.ndarray | None = None  # today's founded groups (None: all)
+        self._group_ids = np.arange(self.n_groups)
 
-    def _put(self, name: str, values) -> None:
-        v = np.asarray(values)
-        if v.ndim == 0:  # the same for every group: expanded once, in frame()
-            self.columns.setdefault(name, []).append(v.item())
-        else:
-            self.columns.setdefault(name, []).append(v.copy() if self._keep is None else v[self._keep])
+    def last(self, name: str) -> np.ndarray:
+        """The latest day's values of a per-group column, one per founded group."""
+        return self.blocks[-1][ROW[name]]
+
+    def total(self, name: str) -> float:
+        """The latest day's sum of a per-group column over the founded groups."""
+        return self._totals[ROW[name]]
 
     def record(self, model: "CommunityModel") -> None:
-        day, people, groups, G = model.day_state, model.people, model.groups, self.n_groups
-        self._keep = None if groups.founded.all() else np.flatnonzero(groups.founded)
-        self.rows.append(G if self._keep is None else len(self._keep))
+        day, people, groups, roster, G = model.day_state, model.people, model.groups, model.team.roster(), self.n_groups
+        T = len(TIERS)
         m = people.members
         gm = people.group[m]
-        sizes = np.bincount(gm, minlength=G)
-        active = active_members(model)
-        self._put("day", day.index)
-        self._put("group", np.arange(G))
-        self._put("weekday", model.calendar.weekday)
-        self._put("holiday", model.calendar.is_holiday)
-        self._put("members", sizes)
-        self._put("active_members", active)
-        self._put("active_share", np.divide(active, sizes, out=np.zeros(G), where=sizes > 0))
-        self._put("speakers", np.bincount(day.group, weights=day.posts > 0, minlength=G)
-                  if day.posts is not None and len(day.crowd) else np.zeros(G))
-        for v, name in enumerate(VIA_NAMES):
-            self._put(f"joins_{name}", day.joins[v])
-        self._put("joins", day.joins.sum(axis=0))
-        for r, name in enumerate(EXIT_REASONS):
-            self._put(f"exits_{name}", day.exits_by_reason[r])
-        for t, name in enumerate(TIERS):
-            self._put(f"exits_{name}", day.exits_by_tier[t])
-        for t, name in enumerate(TIERS):  # voluntary exits for low value, noise or silence (not boredom)
-            self._put(f"unhappy_exits_{name}", day.unhappy_exits_by_tier[t])
-        self._put("exits", day.exits_by_reason.sum(axis=0))
-        self._put("moved_out", day.moved_out)  # members moved to another group (replication); not exits
-        self._put("posts", day.group_posts)
-        self._put("member_posts", day.member_posts)
-        self._put("core_posts", day.core_posts)
-        self._put("questions", day.questions)
-        self._put("answered_questions", day.answered_questions)
-        self._put("spam_posts", day.spam)
-        self._put("quality", day.quality)
-        self._put("perceived_quality", groups.quality)
-        self._put("noise_share", groups.noise_share)
-        self._put("silence", groups.silence)
-        self._put("loudest_share", day.loudest_share)
-        relevance = np.bincount(gm, weights=people.relevance[m], minlength=G)
-        self._put("relevance", np.divide(relevance, sizes, out=np.full(G, np.nan), where=sizes > 0))
-        self._put("organizer_overload", day.organizer_overload)
-        # ordinary members by (group, tier); the core team goes to an extra column that is dropped
-        T = len(TIERS)
+        # members by (group, tier), with the core team in an extra column
         key = gm * (T + 1) + np.where(people.role[m] == ROLE_MEMBER, people.tier[m], T)
         count = np.bincount(key, minlength=G * (T + 1)).reshape(G, T + 1)
-        sat = np.bincount(key, weights=people.satisfaction[m], minlength=G * (T + 1)).reshape(G, T + 1)
-        for t, name in enumerate(TIERS):
-            self._put(f"members_{name}", count[:, t])
-            self._put(f"satisfaction_{name}", np.divide(sat[:, t], count[:, t], out=np.full(G, np.nan),
-                                                        where=count[:, t] > 0))
-        novelty = np.bincount(gm, weights=people.novelty[m], minlength=G)
-        self._put("novelty", np.divide(novelty, sizes, out=np.full(G, np.nan), where=sizes > 0))
-        self._put("policy_spend_yuan", day.policy_spend_yuan)
-        self._put("policy_minutes", day.policy_minutes)
-        self._put("policy_minutes_short", day.policy_minutes_short)
-        team = model.team
-        self._put("organizers", np.bincount(team.group[team.active_slots(organizer=True)], minlength=G))
-        self._put("kols", np.bincount(team.group[team.active_slots(organizer=False)], minlength=G))
+        sizes = count.sum(axis=1)
+        satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=G * (T + 1)).reshape(G, T + 1)
+        window = model.config.rules.activity.active_window_days
+        active = np.bincount(gm[people.last_active_day[m] > model.calendar.day - window], minlength=G)
+        speakers = (np.bincount(day.group, weights=day.posts > 0, minlength=G)
+                    if day.posts is not None and len(day.crowd) else np.zeros(G))
+        b = np.concatenate([
+            self._group_ids, sizes, active, active / np.maximum(sizes, 1), speakers, day.flows.ravel(),
+            day.joins.sum(axis=0), day.exits_by_reason.sum(axis=0),
+            day.group_posts, day.member_posts, day.core_posts, day.questions, day.answered_questions, day.spam,
+            day.quality, groups.quality, groups.noise_share, groups.silence, day.loudest_share, day.organizer_overload,
+            day.policy_spend_yuan, day.policy_minutes, day.policy_minutes_short,
+            roster.organizers_per_group, roster.kols_per_group, count[:, :T].T.ravel(), satisfaction[:, :T].T.ravel(),
+            np.bincount(gm, weights=people.relevance[m], minlength=G),
+            np.bincount(gm, weights=people.novelty[m], minlength=G)]).reshape(len(ROWS), G)
+        counts = b[MEAN_OF]
+        counts[counts == 0] = np.nan  # an empty group (or tier) has no mean
+        b[MEANS] /= counts
+        if not groups.founded.all():
+            b = b[:, groups.founded]
+        self.blocks.append(b)
+        self._totals = b.sum(axis=1).tolist()
+        self.rows.append(b.shape[1])
+        self.daily["day"].append(day.index)
+        self.daily["weekday"].append(model.calendar.weekday)
+        self.daily["holiday"].append(model.calendar.is_holiday)
 
     def frame(self) -> pd.DataFrame:
-        data = {name: np.concatenate(parts) if isinstance(parts[0], np.ndarray)
-                else np.repeat(np.array(parts), self.rows) for name, parts in self.columns.items()}
-        df = pd.DataFrame(data)
-        float_cols = df.select_dtypes("float").columns
-        df[float_cols] = df[float_cols].astype("float64")
-        return df
+        values = np.concatenate(self.blocks, axis=1) if self.blocks else np.empty((len(ROWS), 0))
+        data = {name: np.repeat(np.array(self.daily[name]), self.rows).astype(dtype) if name in DAILY
+                else values[ROW[name]].astype(dtype) for name, dtype in COLUMNS.items()}
+        return pd.DataFrame(data)
 
 
 # ------------------------------------------------------------------------ KPIs from the tables

@@ -21,9 +21,11 @@ import numpy as np
 
 from ..config import SLOTS
 from ..population import ONLINE_BYTES
+from .core_team import poisson_draws
 from .join import liveliness
 
 LARGE_RATE = 8.0  # above this, numpy's own Poisson sampler is used
+FEW_WALKERS = 32  # up to this many members with an event walk their CDF in Python floats
 
 
 def power(x: np.ndarray, exponent: float) -> np.ndarray:
@@ -45,27 +47,42 @@ def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Poisson draws for many small rates by inverting the CDF (exact; most members draw 0 at once).
 
     The few with at least one event walk up the CDF in float64, which reaches any float32 uniform
-    below 1 long before the terms vanish; the walk also stops if a term underflows.
+    below 1 long before the terms vanish; the walk also stops if a term underflows. A handful of
+    walkers walk one by one in Python floats (the same arithmetic, without numpy's per-call cost).
     """
-    rate = rate.astype(np.float32)
+    rate = rate.astype(np.float32, copy=False)
     u = rng.random(len(rate), dtype=np.float32)
     p0 = np.exp(-rate)
     k = np.zeros(len(rate), dtype=np.int32)
-    idx = np.flatnonzero((u >= p0) & (rate <= LARGE_RATE))
-    lam, uu, term = rate[idx].astype(np.float64), u[idx].astype(np.float64), p0[idx].astype(np.float64)
-    cdf = term.copy()
-    j = 0
-    while idx.size:
+    idx = ((u >= p0) & (rate <= LARGE_RATE)).nonzero()[0]
+    if len(idx) <= FEW_WALKERS:
+        k[idx] = [_walk(lam, uu, term) for lam, uu, term in zip(rate[idx].tolist(), u[idx].tolist(), p0[idx].tolist())]
+    else:
+        lam, uu, term = rate[idx].astype(np.float64), u[idx].astype(np.float64), p0[idx].astype(np.float64)
+        cdf = term.copy()
+        j = 0
+        while idx.size:
+            j += 1
+            term *= lam / j
+            cdf += term
+            k[idx] = j
+            going = (uu >= cdf) & (term > 0)
+            idx, lam, uu, term, cdf = idx[going], lam[going], uu[going], term[going], cdf[going]
+    big = (rate > LARGE_RATE).nonzero()[0]
+    if big.size:
+        k[big] = poisson_draws(rate[big], rng)
+    return k
+
+
+def _walk(lam: float, u: float, term: float) -> int:
+    """One member's CDF walk, as in ``poisson``: the first count whose CDF exceeds ``u``."""
+    cdf, j = term, 0
+    while True:
         j += 1
         term *= lam / j
         cdf += term
-        k[idx] = j
-        going = (uu >= cdf) & (term > 0)
-        idx, lam, uu, term, cdf = idx[going], lam[going], uu[going], term[going], cdf[going]
-    big = np.flatnonzero(rate > LARGE_RATE)
-    if big.size:
-        k[big] = rng.poisson(rate[big])
-    return k
+        if not (u >= cdf and term > 0):
+            return j
 
 
 def post(model) -> None:
@@ -75,16 +92,15 @@ def post(model) -> None:
     rng = model.rng
     n = len(crowd)
     habit = people.online.view(np.uint64)[crowd].view(np.uint8).reshape(n, ONLINE_BYTES)  # one word per person
-    draw = np.frombuffer(rng.bytes(habit.size), dtype=np.uint8).reshape(habit.shape)
+    draw = rng.integers(0, 2**32, size=2 * n, dtype=np.uint32).astype("<u4", copy=False)  # rng.bytes(8 n), cheaper
+    draw = draw.view(np.uint8).reshape(habit.shape)
     online = draw < habit  # (n, 8) bool; columns beyond the calendar's slots are never online
     day.online = online[:, : len(SLOTS)]
     slots_online = (online.view(np.uint64).ravel() * np.uint64(0x0101010101010101)) >> np.uint64(56)
     groups = day.group
     rate = people.propensity[crowd] * np.float32(model.calendar.activity_factor)
     newbie_factor = np.float32(model.config.population.newbie_question_factor - 1.0)
-    asking = (people.newbie[crowd] & ~people.spammer[crowd]
-              & (day.index - people.joined_day[crowd] < model.config.rules.content.newbie_days))
-    rate *= 1.0 + newbie_factor * asking
+    rate *= 1.0 + newbie_factor * day.newbies_asking(people, model.config.rules.content.newbie_days)
     rate *= power(people.novelty[crowd], cfg.novelty_exponent)
     rate *= power(people.satisfaction[crowd], cfg.satisfaction_exponent)
     if cfg.interest_exponent:
@@ -104,6 +120,7 @@ def post(model) -> None:
         new = np.flatnonzero(people.joined_day[crowd] == day.index - 1)
         posts[new[rng.random(len(new)) < cfg.intro_post_prob]] += 1
     day.posts = posts
-    speakers = crowd[posts > 0]
-    people.posts_total[speakers] += posts[posts > 0]
+    spoke = posts > 0
+    speakers = crowd[spoke]
+    people.posts_total[speakers] += posts[spoke]
     people.last_active_day[speakers] = day.index

@@ -23,7 +23,7 @@ def produce(model) -> None:
     g = day.group
     G = day.n_groups
     spam = people.spammer[crowd]
-    asking = people.newbie[crowd] & ~spam & (day.index - people.joined_day[crowd] < cfg.newbie_days)
+    asking = day.newbies_asking(people, cfg.newbie_days)
     normal = ~spam & ~asking
     quality = np.asarray(cfg.quality_by_tier, dtype=np.float32)[day.tier]
     day.member_posts = np.bincount(g, weights=posts, minlength=G)
@@ -35,35 +35,36 @@ def produce(model) -> None:
     answered_share = np.divide(np.minimum(answerable, day.questions), day.questions,
                                out=np.zeros(G), where=day.questions > 0)
     day.answered_questions = answered_share * day.questions
-    asked = asking & (posts > 0)
+    asked = (asking & (posts > 0)).nonzero()[0]
     day.answered = np.zeros(len(crowd), dtype=bool)
-    day.answered[asked] = model.rng.random(int(asked.sum())) < answered_share[g[asked]]
+    if len(asked):
+        day.answered[asked] = model.rng.random(len(asked)) < answered_share[g[asked]]
     unanswered = day.questions - day.answered_questions
-    day.group_posts = day.member_posts + day.core_posts + day.policy_posts + day.policy_noise_posts
+    ads, day.group_posts = day.spam, day.member_posts + day.core_posts
+    if model.policies:  # their own posts, and offers or a competitor's ads
+        ads, day.group_posts = ads + day.policy_noise_posts, day.group_posts + day.policy_posts + day.policy_noise_posts
     quality_sum = (normal_quality + day.core_quality_sum + day.answered_questions * cfg.answered_question_quality
-                   + unanswered * cfg.newbie_question_quality + (day.spam + day.policy_noise_posts) * cfg.spam_quality
-                   + day.policy_quality_sum)
-    has = day.group_posts > 0
-    day.quality = np.divide(quality_sum, day.group_posts, out=np.zeros(G), where=has)
-    day.noise_share = np.divide(day.spam + day.policy_noise_posts + unanswered, day.group_posts, out=np.zeros(G),
-                                where=has)
-    model.groups.perceive(day.quality, day.group_posts, day.noise_share, cfg.perception_half_life_days)
+                   + unanswered * cfg.newbie_question_quality + ads * cfg.spam_quality)
+    if model.policies:
+        quality_sum += day.policy_quality_sum
     # silence: the loudest single voice (a KOL or organizer; members rarely dominate)
     member_max = _max_member_posts(g, posts, G)
     loudest = np.maximum(day.core_max_posts, member_max)
-    share = np.divide(loudest, day.group_posts, out=np.zeros(G), where=has)
-    day.loudest_share = share
+    has = day.group_posts > 0
+    # per group: mean quality, noise share, and the loudest voice's share of today's messages
+    shares = np.divide(np.array((quality_sum, ads + unanswered, loudest)),
+                       day.group_posts, out=np.zeros((3, G)), where=has)
+    day.quality, day.noise_share, day.loudest_share = shares[0], shares[1], shares[2]
+    model.groups.perceive(day.quality, day.group_posts, day.noise_share, cfg.perception_half_life_days)
     threshold = model.config.kols.voice_share_threshold
-    over = np.clip((share - threshold) / max(1e-9, 1.0 - threshold), 0.0, 1.0)
+    over = ((day.loudest_share - threshold) / max(1e-9, 1.0 - threshold)).clip(0.0, 1.0)
     target = over * np.where(day.core_max_posts >= member_max, day.loudest_dominance, 0.0)  # members are modest
     keep = 0.5 ** (1.0 / cfg.perception_half_life_days)
     model.groups.silence = keep * model.groups.silence + (1 - keep) * np.where(has, target, 0.0)
 
 
 def _max_member_posts(groups: np.ndarray, posts: np.ndarray, n_groups: int) -> np.ndarray:
-    """Per group, the most posts by one member today (few members post more than twice)."""
-    out = np.maximum(np.bincount(groups, weights=posts == 1, minlength=n_groups) > 0,
-                     2 * (np.bincount(groups, weights=posts == 2, minlength=n_groups) > 0)).astype(np.float64)
-    many = posts > 2
-    np.maximum.at(out, groups[many], posts[many])
+    """Per group, the most posts by one member today."""
+    out = np.zeros(n_groups)
+    np.maximum.at(out, groups, posts.astype(np.float64))
     return out

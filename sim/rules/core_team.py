@@ -17,74 +17,187 @@ rarely last longer than two years"). Parameters: ``organizers``, ``kols``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..observe import active_share
 
+FEW = 16  # up to this many core-team slots (or Poisson rates) are handled one by one in Python floats
+
+
+def poisson_draws(lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``rng.poisson(lam)``, the same draws; for a few rates one scalar call each (numpy's array call costs more)."""
+    if len(lam) > FEW:
+        return rng.poisson(lam)
+    return np.array([rng.poisson(x) for x in lam.tolist()], dtype=np.int64)
+
 
 def plan(model) -> None:
     """Everyone in the core team plans today's posts and work; the day gets the group totals."""
-    team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
-    slots = team.active_slots()
-    if len(slots) == 0:
+    team = model.team
+    r = team.roster()
+    if len(r.slots) == 0:
         return
-    posts = model.rng.poisson(team.posts_per_day[slots] * team.motivation[slots])
-    g = team.group[slots]
-    org = team.organizer[slots]
-    size = np.bincount(g[org], minlength=G).astype(np.float64)  # organizers per group
-    n = np.maximum(size[g], 1.0)
-    budget = np.maximum(cfg.budget_minutes_per_day - day.policy_minutes[g] / n, 0.0)  # policies' work comes first
-    welcome_need = np.where(org, model.groups.joins_yesterday[g] / n * cfg.minutes_per_welcome, 0.0)
+    motivation = team.motivation[r.slots]
+    posts = poisson_draws(team.posts_per_day[r.slots] * motivation, model.rng)
+    (_plan_few if len(r.slots) <= FEW else _plan_many)(model, r, posts, motivation)
+    team.posts_today[r.slots] = posts
+    spoke = posts > 0
+    if spoke.any():
+        speakers = team.person[r.slots[spoke]]
+        model.people.posts_total[speakers] += posts[spoke]
+        model.people.last_active_day[speakers] = model.day_state.index
+
+
+def _plan_many(model, r, posts: np.ndarray, motivation: np.ndarray) -> None:
+    """``plan`` for the organizers' day and the group totals, as array operations (caps ``posts``)."""
+    team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
+    slots, g = r.slots, r.group
+    # the organizers' day, in order: welcomes, posts within the time left, leads, then answers
+    og, n, org = r.organizer_group, r.team_size, r.organizer  # n: organizers in the group (policies' work is shared)
+    budget = max(cfg.budget_minutes_per_day, 0.0)
+    if model.policies:  # policies' work comes first
+        budget = np.maximum(budget - day.policy_minutes[og] / n, 0.0)
+    welcome_need = model.groups.joins_yesterday[og] / n * cfg.minutes_per_welcome
     welcome_done = np.minimum(welcome_need, budget)
     afford = np.floor((budget - welcome_done) / max(cfg.minutes_per_post, 1e-9))
-    posts = np.where(org, np.minimum(posts, afford), posts).astype(np.int64)
-    post_minutes = np.where(org, posts * cfg.minutes_per_post, 0.0)
-    recruiting = org & (model.group_sizes[g] < cfg.recruit_until_members)
-    leads = np.where(recruiting, np.minimum(cfg.leads_per_day * team.motivation[slots] / n,
-                                            (budget - welcome_done - post_minutes) / max(cfg.minutes_per_lead, 1e-9)),
-                     0.0)
-    left = np.where(org, np.maximum(0.0, budget - welcome_done - post_minutes - leads * cfg.minutes_per_lead), 0.0)
+    org_posts = np.minimum(posts[org], afford).astype(np.int64)
+    posts[org] = org_posts
+    post_minutes = org_posts * cfg.minutes_per_post
+    free = budget - welcome_done - post_minutes
+    leads = np.where(model.group_sizes[og] < cfg.recruit_until_members,
+                     np.minimum(cfg.leads_per_day * motivation[org] / n, free / max(cfg.minutes_per_lead, 1e-9)), 0.0)
+    left = np.maximum(0.0, free - leads * cfg.minutes_per_lead)
     welcomed = np.divide(welcome_done, welcome_need, out=np.ones_like(welcome_need), where=welcome_need > 0)
-    day.welcome_share += np.bincount(g[org], weights=welcomed[org] / n[org], minlength=G)
+    day.welcome_share += np.bincount(og, weights=welcomed / n, minlength=G)
     day.core_posts += np.bincount(g, weights=posts, minlength=G)
     day.core_quality_sum += np.bincount(g, weights=posts * team.post_quality[slots], minlength=G)
-    day.leads += np.bincount(g, weights=leads, minlength=G)
-    day.answer_capacity += np.bincount(g, weights=left / max(cfg.minutes_per_answer, 1e-9), minlength=G)
+    day.leads += np.bincount(og, weights=leads, minlength=G)
+    day.answer_capacity += np.bincount(og, weights=left / max(cfg.minutes_per_answer, 1e-9), minlength=G)
+    team.minutes_demanded[r.organizers] = welcome_need + post_minutes + leads * cfg.minutes_per_lead  # KOLs: 0
     # the loudest core voice of each group (ties: the later slot) and how overbearing it is
     order = np.lexsort((posts, g))
-    last = np.flatnonzero(np.r_[g[order][1:] != g[order][:-1], True])
-    loudest = order[last]
-    loudest = loudest[posts[loudest] > 0]  # a silent core silences nobody
+    by_group = g[order]
+    last = order[np.append(by_group[1:] != by_group[:-1], True)]
+    loudest = last[posts[last] > 0]  # a silent core silences nobody
     day.core_max_posts[g[loudest]] = posts[loudest]
-    day.loudest_dominance[g[loudest]] = team.dominance[slots][loudest]
-    team.posts_today[slots] = posts
-    spoke = posts > 0
-    model.people.posts_total[team.person[slots][spoke]] += posts[spoke]
-    model.people.last_active_day[team.person[slots][spoke]] = day.index
-    team.minutes_demanded[slots] = welcome_need + post_minutes + leads * cfg.minutes_per_lead
+    day.loudest_dominance[g[loudest]] = team.dominance[slots[loudest]]
+
+
+def _plan_few(model, r, posts: np.ndarray, motivation: np.ndarray) -> None:
+    """``_plan_many`` for a small core team, slot by slot in Python floats: the same arithmetic in the
+    same order (the group totals are summed slot by slot, as ``np.bincount`` does), without numpy's
+    per-call cost."""
+    team, day, cfg = model.team, model.day_state, model.config.organizers
+    counts, mot = posts.tolist(), motivation.tolist()
+    per_group = r.organizers_per_group.tolist()
+    joins, sizes = model.groups.joins_yesterday.tolist(), model.group_sizes.tolist()
+    policy_minutes = day.policy_minutes.tolist() if model.policies else None
+    quality, dominance = team.post_quality[r.slots].tolist(), team.dominance[r.slots].tolist()
+    welcome_share, leads_sum, answer_capacity, core_posts, core_quality = ({} for _ in range(5))
+    loudest: dict[int, tuple[int, int]] = {}  # group -> (posts, slot position) of its loudest voice
+    demanded = []
+    for i, (g, is_organizer) in enumerate(zip(r.group.tolist(), r.organizer.tolist())):
+        if is_organizer:  # welcomes, posts within the time left, leads, then answers
+            n = float(per_group[g])
+            budget = max(cfg.budget_minutes_per_day, 0.0)
+            if policy_minutes is not None:
+                budget = _maximum(budget - policy_minutes[g] / n, 0.0)
+            need = joins[g] / n * cfg.minutes_per_welcome
+            done = _minimum(need, budget)
+            counts[i] = min(counts[i], math.floor((budget - done) / max(cfg.minutes_per_post, 1e-9)))
+            post_minutes = counts[i] * cfg.minutes_per_post
+            free = budget - done - post_minutes
+            leads = (_minimum(cfg.leads_per_day * mot[i] / n, free / max(cfg.minutes_per_lead, 1e-9))
+                     if sizes[g] < cfg.recruit_until_members else 0.0)
+            left = _maximum(0.0, free - leads * cfg.minutes_per_lead)
+            welcome_share[g] = welcome_share.get(g, 0.0) + (done / need if need > 0 else 1.0) / n
+            leads_sum[g] = leads_sum.get(g, 0.0) + leads
+            answer_capacity[g] = answer_capacity.get(g, 0.0) + left / max(cfg.minutes_per_answer, 1e-9)
+            demanded.append(need + post_minutes + leads * cfg.minutes_per_lead)
+        core_posts[g] = core_posts.get(g, 0.0) + counts[i]
+        core_quality[g] = core_quality.get(g, 0.0) + counts[i] * quality[i]
+        if counts[i] >= loudest.get(g, (0, -1))[0]:
+            loudest[g] = (counts[i], i)
+    for total, sums in ((day.welcome_share, welcome_share), (day.leads, leads_sum),
+                        (day.answer_capacity, answer_capacity), (day.core_posts, core_posts),
+                        (day.core_quality_sum, core_quality)):
+        for g, s in sums.items():
+            total[g] += s
+    for g, (most, i) in loudest.items():
+        if most > 0:  # a silent core silences nobody
+            day.core_max_posts[g], day.loudest_dominance[g] = most, dominance[i]
+    posts[:] = counts
+    team.minutes_demanded[r.organizers] = demanded  # KOLs: 0
 
 
 def review(model) -> None:
     """Motivation moves with wear, liveliness and overload; those below their threshold quit."""
-    team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
-    slots = team.active_slots()
-    if len(slots) == 0:
+    team, day = model.team, model.day_state
+    r = team.roster()
+    if len(r.slots) == 0:
         return
-    g = team.group[slots]
-    org = team.organizer[slots]
-    size = np.maximum(np.bincount(g[org], minlength=G), 1)
-    policy_work = day.policy_minutes + day.policy_minutes_short  # granted, and asked for beyond the budget
-    demanded = (team.minutes_demanded[slots] + day.questions[g] / size[g] * cfg.minutes_per_answer
-                + policy_work[g] / size[g])
-    overload = np.where(org, np.maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0), 0.0)
-    n_org = np.bincount(g[org], minlength=G)
-    day.organizer_overload = np.divide(np.bincount(g[org], weights=overload[org], minlength=G), n_org,
-                                       out=np.zeros(G), where=n_org > 0)
     day.active_share = active_share(model)
-    share = day.active_share[g]
+    motivation = (_review_few if len(r.slots) <= FEW else _review_many)(model, r)
+    team.motivation[r.slots] = motivation
+    for slot in r.slots[motivation < team.quit_below[r.slots]]:
+        team.agents[slot].quit()
+
+
+def _review_many(model, r) -> np.ndarray:
+    """``review``: the organizers' overload per group, and everyone's new motivation, as array operations."""
+    team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
+    slots, og, n = r.slots, r.organizer_group, r.team_size
+    demanded = team.minutes_demanded[r.organizers] + day.questions[og] / n * cfg.minutes_per_answer
+    if model.policies:  # policy work granted and asked for
+        demanded += (day.policy_minutes[og] + day.policy_minutes_short[og]) / n
+    overload = np.zeros(len(slots))  # KOLs have no budget to overrun
+    overload[r.organizer] = np.maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0)
+    n_org = r.organizers_per_group
+    day.organizer_overload = np.divide(np.bincount(og, weights=overload[r.organizer], minlength=G), n_org,
+                                       out=np.zeros(G), where=n_org > 0)
+    share = day.active_share[r.group]
     m = (team.motivation[slots] - team.decay_per_day[slots]
          + team.feedback_per_day[slots] * (share - team.feedback_reference[slots])
          - cfg.burnout_per_overload * overload)
-    team.motivation[slots] = np.clip(m, 0.0, 1.0)
-    for slot in slots[team.motivation[slots] < team.quit_below[slots]]:
-        team.agents[slot].quit()
+    return m.clip(0.0, 1.0)
+
+
+def _review_few(model, r) -> np.ndarray:
+    """``_review_many`` for a small core team, slot by slot in Python floats (the same arithmetic)."""
+    team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
+    slots = r.slots
+    questions, share, per_group = day.questions.tolist(), day.active_share.tolist(), r.organizers_per_group.tolist()
+    policy_work = (day.policy_minutes + day.policy_minutes_short).tolist() if model.policies else None
+    minutes, motivation = team.minutes_demanded[slots].tolist(), team.motivation[slots].tolist()
+    decay, feedback = team.decay_per_day[slots].tolist(), team.feedback_per_day[slots].tolist()
+    reference = team.feedback_reference[slots].tolist()
+    overload_sum: dict[int, float] = {}
+    new = []
+    for i, (g, is_organizer) in enumerate(zip(r.group.tolist(), r.organizer.tolist())):
+        overload = 0.0  # KOLs have no budget to overrun
+        if is_organizer:
+            n = float(per_group[g])
+            demanded = minutes[i] + questions[g] / n * cfg.minutes_per_answer
+            if policy_work is not None:
+                demanded += policy_work[g] / n
+            overload = _maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0)
+            overload_sum[g] = overload_sum.get(g, 0.0) + overload
+        m = (motivation[i] - decay[i] + feedback[i] * (share[g] - reference[i])
+             - cfg.burnout_per_overload * overload)
+        new.append(0.0 if m < 0.0 else 1.0 if m > 1.0 else m)  # m.clip(0, 1)
+    day.organizer_overload = np.zeros(G)
+    for g, total in overload_sum.items():
+        day.organizer_overload[g] = total / per_group[g]
+    return np.array(new)
+
+
+def _maximum(a: float, b: float) -> float:
+    """``np.maximum`` of two floats (ties give b, NaN propagates), unlike the builtin ``max``."""
+    return a if a > b or a != a else b
+
+
+def _minimum(a: float, b: float) -> float:
+    """``np.minimum`` of two floats (ties give b, NaN propagates), unlike the builtin ``min``."""
+    return a if a < b or a != a else b

@@ -61,7 +61,9 @@ def leave(model) -> None:
     day, people = model.day_state, model.people
     bored, dissatisfied = hazards(model)
     u = model.rng.random(len(day.crowd))
-    leaving = np.flatnonzero(u < bored + dissatisfied)
+    leaving = (u < bored + dissatisfied).nonzero()[0]
+    if len(leaving) == 0:
+        return
     why = np.where(u[leaving] < bored[leaving], BOREDOM, reasons(day, leaving)).astype(np.int8)
     who = day.crowd[leaving]
     groups = people.group[who]

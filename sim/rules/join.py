@@ -20,6 +20,7 @@ import numpy as np
 
 from ..observe import active_share
 from ..population import POOL, VIA_INVITED, VIA_RECRUITED
+from .core_team import poisson_draws
 
 
 COMPACT_EVERY_DAYS = 28  # drop stale frontier entries (people who joined or left) this often
@@ -46,18 +47,16 @@ def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, 
     """
     people, cfg, frontier = model.people, model.config.rules.join, model.people.frontier
     frontier.flush()  # the bound below must cover today's counts
-    open_groups = np.flatnonzero((lively > 0) & (active > 0))  # a silent or full group invites nobody
+    open_groups = ((lively > 0) & (active > 0)).nonzero()[0]  # a silent or full group invites nobody
     if len(open_groups) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     bound = frontier.max_count * active[open_groups].max()
-    p_max = float(join_probability(np.array([bound]), np.ones(1), np.array([lively[open_groups].max()]), cfg)[0])
+    p_max = float(join_probability(bound, 1.0, lively[open_groups].max(), cfg))
     keys, k = frontier.draw(open_groups, p_max, model.rng)
     q, g = frontier.decode(keys)
-    social = join_probability(k * active[g], np.ones(1), lively[g], cfg)  # all but the match factor
-    first = model.rng.random(len(q)) * p_max < social
+    social = join_probability(k * active[g], 1.0, lively[g], cfg)  # all but the match factor
+    first = (model.rng.random(len(q)) * p_max < social) & (people.status[q] == POOL)
     q, g = q[first], g[first]
-    in_pool = people.status[q] == POOL
-    q, g = q[in_pool], g[in_pool]
     match = people.match[q, model.groups.topic[g]]
     accept = model.rng.random(len(q)) < cfg.min_match + (1.0 - cfg.min_match) * match
     return q[accept], g[accept]
@@ -66,7 +65,9 @@ def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, 
 def recruited(model) -> tuple[np.ndarray, np.ndarray]:
     """Leads the organizers import from the pool today, who accept: (people, groups)."""
     day, people = model.day_state, model.people
-    n_leads = model.rng.poisson(day.leads)
+    if not day.leads.any():  # no draws: a Poisson of rate 0 takes no random numbers
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    n_leads = poisson_draws(day.leads, model.rng)
     total = int(n_leads.sum())
     if total == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
@@ -81,16 +82,18 @@ def recruited(model) -> tuple[np.ndarray, np.ndarray]:
 
 def admit(people: np.ndarray, groups: np.ndarray, room: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Which candidates get in: one group per person, at most ``room[g]`` per group, in random order."""
+    if len(people) == 0:  # nobody (the permutation would take no random numbers either)
+        return np.empty(0, np.int64)
     order = rng.permutation(len(people))
     people, groups = people[order], groups[order]
-    _, first = np.unique(people, return_index=True)
-    once = np.zeros(len(people), dtype=bool)
-    once[first] = True
-    keep = np.flatnonzero(once)
+    by_person = np.argsort(people, kind="stable")
+    sorted_people = people[by_person]
+    keep = np.sort(by_person[np.concatenate(([True], sorted_people[1:] != sorted_people[:-1]))])  # first candidacies
+    if (np.bincount(groups[keep], minlength=len(room)) <= room).all():  # room for all
+        return order[keep]
     by_group = keep[np.argsort(groups[keep], kind="stable")]
     g_sorted = groups[by_group]
-    starts = np.searchsorted(g_sorted, g_sorted, side="left")
-    rank = np.arange(len(by_group)) - starts
+    rank = np.arange(len(by_group)) - np.searchsorted(g_sorted, g_sorted, side="left")
     admitted = np.zeros(len(people), dtype=bool)
     admitted[by_group[rank < room[g_sorted]]] = True
     return order[admitted]
@@ -105,18 +108,21 @@ def arrive(model) -> None:
     rec_q, rec_g = recruited(model)
     q = np.concatenate([inv_q, rec_q])
     g = np.concatenate([inv_g, rec_g])
-    via = np.concatenate([np.full(len(inv_q), VIA_INVITED), np.full(len(rec_q), VIA_RECRUITED)])
+    by_invitation = np.arange(len(q)) < len(inv_q)  # the others were recruited
     if model.policies:  # entry thresholds (sim.policies): candidates who do not pass stay out
         passed = model.policies.screen(model, q, g)
-        q, g, via = q[passed], g[passed], via[passed]
+        q, g, by_invitation = q[passed], g[passed], by_invitation[passed]
     chosen = admit(q, g, room, model.rng)
-    sat = model.config.rules.satisfaction.start
-    for v in (VIA_INVITED, VIA_RECRUITED):
-        pick = chosen[via[chosen] == v]
-        day.joins[v] = np.bincount(g[pick], minlength=day.n_groups)
-        people.add(q[pick], g[pick], day.index, v, sat, model.groups.topic)
-    if model.policies and len(chosen):
-        model.policies.on_join(model, q[chosen], g[chosen])
+    if len(chosen):
+        sat = model.config.rules.satisfaction.start
+        invitees = by_invitation[chosen]
+        for v, pick in ((VIA_INVITED, chosen[invitees]), (VIA_RECRUITED, chosen[~invitees])):
+            day.joins[v] = np.bincount(g[pick], minlength=day.n_groups)
+            people.add(q[pick], g[pick], day.index, v, sat, model.groups.topic)
+        if model.policies:
+            model.policies.on_join(model, q[chosen], g[chosen])
+    else:
+        day.joins[[VIA_INVITED, VIA_RECRUITED]] = 0
     model.groups.joins_yesterday = day.joins[VIA_INVITED] + day.joins[VIA_RECRUITED]  # founders were welcomed on day 0
     if day.index % COMPACT_EVERY_DAYS == COMPACT_EVERY_DAYS - 1:
         people.frontier.compact(people.status, POOL)

@@ -19,7 +19,7 @@ def update(model) -> None:
     sizes = np.maximum(model.group_sizes, 1)
     refresh = (cfg.refresh_per_newcomer_share * groups.joins_yesterday / sizes
                + cfg.refresh_per_fresh_post * day.core_posts + day.novelty_refresh)
-    refresh = np.clip(refresh, 0.0, 1.0)
+    refresh = refresh.clip(0.0, 1.0)
     n = people.novelty[crowd]
     keep = 0.5 ** (1.0 / cfg.half_life_days)
     people.novelty[crowd] = n * keep + (1.0 - n) * refresh.astype(np.float32)[day.group]

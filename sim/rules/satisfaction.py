@@ -19,9 +19,11 @@ def update(model) -> None:
     day, people, cfg = model.day_state, model.people, model.config.rules.satisfaction
     crowd = day.crowd
     s = people.satisfaction[crowd]
-    target = np.clip(0.5 + cfg.value_gain * (day.value - model.expectation[crowd]), 0.0, 1.0)
+    target = (0.5 + cfg.value_gain * (day.value - model.expectation[crowd])).clip(0.0, 1.0)
     s = s + cfg.adapt_per_day * (target - s)
-    newcomer = np.flatnonzero(people.joined_day[crowd] == day.index - 1)
-    s[newcomer] += (cfg.welcome_bonus * day.welcome_share[day.group[newcomer]]).astype(np.float32)
-    s += cfg.answer_bonus * day.answered
-    people.satisfaction[crowd] = np.clip(s, 0.0, 1.0)
+    newcomer = (people.joined_day[crowd] == day.index - 1).nonzero()[0]
+    if len(newcomer):
+        s[newcomer] += (cfg.welcome_bonus * day.welcome_share[day.group[newcomer]]).astype(np.float32)
+    if day.answered.any():
+        s += cfg.answer_bonus * day.answered
+    people.satisfaction[crowd] = s.clip(0.0, 1.0)

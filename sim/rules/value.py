@@ -22,7 +22,7 @@ def perceive(model) -> None:
     g = day.group
     relevance = people.relevance[crowd]
     volume = 1.0 - np.exp(-groups.volume_posts_per_day / cfg.volume_scale_posts_per_day)
-    per_group = lambda x: np.asarray(x, dtype=np.float32)[g]  # noqa: E731
+    per_group = lambda x: x.astype(np.float32)[g]  # noqa: E731  (each member's view of the group's climate)
     gross = relevance * per_group(cfg.content_weight * groups.quality * volume)
     ties = people.ties_inside[crowd]
     gross += cfg.ties_weight * ties / (ties + np.float32(cfg.ties_half_strength))
