@@ -742,7 +742,8 @@ def main(argv: list[str] | None = None) -> int:
                      "lifecycle with its phases, members by fate and tier, the participation pyramid and, for "
                      "a sweep, the strategy comparison.")
     parser.add_argument("dir", help="a run directory (hydra.run.dir) or a sweep directory (hydra.sweep.dir)")
-    parser.add_argument("--out", default=None, help="output directory (default: <dir>/slides, apart from the report's figures/)")
+    parser.add_argument("--out", default=None,
+                        help="output directory (default: <dir>/slides, apart from the report's figures/)")
     parser.add_argument("--format", type=_csv(FORMATS), default=list(FORMATS),
                         help="comma-separated file formats (default png,svg)")
     parser.add_argument("--dpi", type=int, default=150, help="resolution of PNG files (default 150)")
