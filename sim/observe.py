@@ -6,6 +6,8 @@ satisfaction by tier, lifetime).
 
 from __future__ import annotations
 
+import copy
+
 import json
 from typing import TYPE_CHECKING
 
@@ -234,6 +236,9 @@ def _ratio(num, den) -> float:
 
 def _daily(timeseries: pd.DataFrame, columns) -> pd.DataFrame:
     """The columns summed over groups, one row per recorded day (index: day)."""
+    day = timeseries["day"]
+    if day.is_unique and day.is_monotonic_increasing:  # one group: already one row per day, in order
+        return timeseries.set_index("day")[list(columns)]
     return timeseries.groupby("day", sort=True)[list(columns)].sum()
 
 
@@ -312,14 +317,19 @@ def retention(members: pd.DataFrame, last_day: int, horizons=RETENTION_HORIZONS)
     """Retention pooled over the cohorts old enough at each horizon (joined on day d with
     d + h <= ``last_day``): per horizon h, ``d{h}`` = retained members / members of those cohorts
     (member-weighted), ``cohort_members`` = that denominator; founders (``seed``) reported apart."""
-    def pooled(founders: bool) -> tuple[dict, dict]:
-        table = retention_by_cohort(members, last_day, horizons, founders)
+    seed = (members["via"] == "seed").to_numpy()
+    joined_all = members["joined_day"].to_numpy(np.int64)
+    left_all = members["left_day"].to_numpy(np.int64)
+
+    def pooled(founders: bool) -> tuple[dict, dict]:  # = retention_by_cohort's shares, member-weighted
+        pick = seed if founders else ~seed
+        joined, left = joined_all[pick], left_all[pick]
         rates, counts = {}, {}
         for h in horizons:
-            ok = table[f"d{h}"].notna()
-            n = int(table.loc[ok, "size"].sum())
+            old_enough = joined + h <= last_day
+            n = int(old_enough.sum())
             counts[f"d{h}"] = n
-            rates[f"d{h}"] = _ratio((table.loc[ok, f"d{h}"] * table.loc[ok, "size"]).sum(), n)
+            rates[f"d{h}"] = _ratio(int((old_enough & ((left < 0) | (left > joined + h))).sum()), n)
         return rates, counts
 
     rates, counts = pooled(False)
@@ -348,7 +358,7 @@ def satisfaction_by_tier(timeseries: pd.DataFrame) -> dict:
     for t in TIERS:
         n = timeseries[f"members_{t}"].to_numpy(np.float64)
         s = np.nan_to_num(timeseries[f"satisfaction_{t}"].to_numpy(np.float64)) * n
-        daily = pd.DataFrame({"day": timeseries["day"].to_numpy(), "n": n, "s": s}).groupby("day").sum()
+        daily = _daily(pd.DataFrame({"day": timeseries["day"].to_numpy(), "n": n, "s": s}), ["n", "s"])
         last = daily.iloc[-1] if len(daily) else None
         out[t] = {"final": _ratio(last["s"], last["n"]) if last is not None else float("nan"),
                   "mean": _ratio(daily["s"].sum(), daily["n"].sum())}
@@ -455,6 +465,10 @@ def run_kpis(timeseries: pd.DataFrame, members: pd.DataFrame) -> tuple[dict, dic
     """The KPIs of the whole run and of each group (keyed like ``summary["groups"]``: str(group);
     a group's members are those whose last group it was)."""
     last_day = int(timeseries["day"].max()) if len(timeseries) else -1
+    whole = kpis(timeseries, members, last_day)
+    groups = timeseries["group"].unique()
+    if len(groups) == 1 and (members["group"] == groups[0]).all():  # one group: its KPIs are the run's
+        return whole, {str(groups[0]): copy.deepcopy(whole)}
     per_group = {str(g): kpis(series, members[members["group"] == g], last_day)
                  for g, series in timeseries.groupby("group", sort=True)}
-    return kpis(timeseries, members, last_day), per_group
+    return whole, per_group
