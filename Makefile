@@ -15,12 +15,11 @@ FIND_PYTHON = for c in python3.13 python3.12 python3 python \
 .PHONY: run test validate bench clean setup teach
 setup: $(STAMP)
 
-# editable_mode=compat: a path entry, so Hydra finds the launcher plugin in hydra_plugins/ (a namespace package).
 $(STAMP): pyproject.toml
 	@py=$$($(FIND_PYTHON)) || { echo "No Python >= 3.12 found on PATH or under ~/.pyenv/versions; install one (e.g. pyenv install 3.12) and retry." >&2; exit 1; }; \
 	if [ ! -x $(VENV)/bin/python ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
 	@echo "Installing community-sim and its dependencies into $(VENV) (log: $(VENV)/install.log)"
-	@{ $(VENV)/bin/python -m pip install --upgrade pip && $(VENV)/bin/python -m pip install -e '.[test]' --config-settings editable_mode=compat; } \
+	@{ $(VENV)/bin/python -m pip install --upgrade pip && $(VENV)/bin/python -m pip install -e '.[test]'; } \
 	  > $(VENV)/install.log 2>&1 || { tail -n 30 $(VENV)/install.log; echo "Install failed; see $(VENV)/install.log" >&2; exit 1; }
 	@rm -f $(VENV)/.installed-*; touch $@
 

@@ -34,9 +34,24 @@ def _unfreeze(node: DictConfig) -> None:
             child._set_flag("readonly", None)
 
 
+def _find_plugins() -> None:
+    """Let Hydra find hydra_plugins/commsim (the launcher and sweeper) under any kind of install.
+
+    Hydra walks the directories of the ``hydra_plugins`` namespace; an editable install of the
+    newer kind maps packages through an import hook instead, which that walk does not see.
+    """
+    import hydra_plugins
+
+    here = str(PROJECT_DIR / "hydra_plugins")
+    if (PROJECT_DIR / "hydra_plugins" / "commsim").is_dir() and here not in list(hydra_plugins.__path__):
+        hydra_plugins.__path__.append(here)
+
+
 def register() -> None:
     """Store the typed schema in Hydra's ConfigStore (``defaults: [schema, ...]`` in conf/config.yaml), once."""
     from hydra.core.config_store import ConfigStore
+
+    _find_plugins()
 
     store = ConfigStore.instance()
     if "schema.yaml" in store.list("/"):
