@@ -74,8 +74,11 @@ def compose(scenario: str | None = None, overrides: Sequence[str] = ()) -> DictC
 
 def to_config(cfg: DictConfig) -> Config:
     """Validated, frozen Config from a composed tree (the ``hydra`` node, if any, is ignored)."""
-    tree = {key: OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else cfg[key]
-            for key in cfg if key != "hydra" for node in [cfg._get_node(key)]}  # hydra's node is never resolved
+    tree = {}
+    for key in cfg:
+        if key != "hydra":  # Hydra's own node is never resolved (its interpolations need a running job)
+            value = cfg[key]
+            tree[key] = OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
     return build(Config, tree)
 
 

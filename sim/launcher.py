@@ -33,9 +33,9 @@ from hydra.core.singleton import Singleton
 from hydra.core.utils import JobReturn, JobRuntime, JobStatus, configure_log, env_override, setup_globals
 from hydra.errors import ConfigCompositionException
 from hydra.types import HydraContext, TaskFunction
-import yaml
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
+import yaml
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,9 @@ class Composer:
     def split(self, overrides: Sequence[str]) -> tuple[list[Override], list[Override], tuple[str, ...]]:
         """The parsed overrides, the value overrides among them, and the structural ones (the cache key)."""
         parsed = self.parser.parse_overrides(list(overrides))
-        values = [o for o in parsed if self.is_value(o)]
-        return parsed, values, tuple(o.input_line for o in parsed if not self.is_value(o))
+        is_value = [self.is_value(o) for o in parsed]
+        values = [o for o, v in zip(parsed, is_value) if v]
+        return parsed, values, tuple(o.input_line for o, v in zip(parsed, is_value) if not v)
 
     def base(self, structural: tuple[str, ...]) -> DictConfig:
         """The config composed from the structural overrides alone (once; a failure is kept and raised again)."""

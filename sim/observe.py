@@ -7,7 +7,6 @@ satisfaction by tier, lifetime).
 from __future__ import annotations
 
 import copy
-
 import json
 from typing import TYPE_CHECKING
 
@@ -23,20 +22,22 @@ if TYPE_CHECKING:
 
 def active_members(model: "CommunityModel") -> np.ndarray:
     """Per group: members who spoke within the last ``rules.activity.active_window_days`` days."""
-    people = model.people
-    m = people.members
-    window = model.config.rules.activity.active_window_days
-    recent = people.last_active_day[m] > model.calendar.day - window
-    return np.bincount(people.group[m], weights=recent, minlength=model.groups.count).astype(np.int64)
+    return _active_and_members(model)[0]
 
 
 def active_share(model: "CommunityModel") -> np.ndarray:
     """Per group: active members / members (0 for an empty group)."""
+    active, members = _active_and_members(model)
+    return active / np.maximum(members, 1)
+
+
+def _active_and_members(model: "CommunityModel") -> tuple[np.ndarray, np.ndarray]:
+    """Per group: the active members (spoke within the active window) and all members."""
     people, G = model.people, model.groups.count
     m = people.members
     gm = people.group[m]
     recent = people.last_active_day[m] > model.calendar.day - model.config.rules.activity.active_window_days
-    return np.bincount(gm[recent], minlength=G) / np.maximum(np.bincount(gm, minlength=G), 1)
+    return np.bincount(gm[recent], minlength=G), np.bincount(gm, minlength=G)
 
 
 # the time series' columns in order, with their dtypes; "day", "weekday" and "holiday" are the same for
@@ -103,8 +104,7 @@ class Recorder:
         count = np.bincount(key, minlength=G * (T + 1)).reshape(G, T + 1)
         sizes = count.sum(axis=1)
         satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=G * (T + 1)).reshape(G, T + 1)
-        window = model.config.rules.activity.active_window_days
-        active = np.bincount(gm[people.last_active_day[m] > model.calendar.day - window], minlength=G)
+        active = active_members(model)
         speakers = (np.bincount(day.group, weights=day.posts > 0, minlength=G)
                     if day.posts is not None and len(day.crowd) else np.zeros(G))
         b = np.concatenate([
@@ -291,6 +291,11 @@ def participation_rate(timeseries: pd.DataFrame, window: str = "week") -> float:
     return _ratio(timeseries[column].sum(), timeseries["members"].sum())
 
 
+def _stayed(joined: np.ndarray, left: np.ndarray, horizon_days: int) -> np.ndarray:
+    """Still a member at the end of day joined + horizon: not left, or left after it."""
+    return (left < 0) | (left > joined + horizon_days)
+
+
 def retention_by_cohort(members: pd.DataFrame, last_day: int,
                         horizons=RETENTION_HORIZONS, founders: bool = False) -> pd.DataFrame:
     """Retention (留存率) by join cohort: for the members who joined on day d (index), ``size`` and, per
@@ -304,8 +309,7 @@ def retention_by_cohort(members: pd.DataFrame, last_day: int,
     left = rows["left_day"].to_numpy(np.int64)
     out = {"size": pd.Series(joined).value_counts().sort_index()}
     for h in horizons:
-        stayed = (left < 0) | (left > joined + h)
-        share = pd.Series(stayed.astype(float)).groupby(joined).mean()
+        share = pd.Series(_stayed(joined, left, h).astype(float)).groupby(joined).mean()
         share[share.index.to_numpy() + h > last_day] = np.nan
         out[f"d{h}"] = share
     df = pd.DataFrame(out).rename_axis("joined_day")
@@ -329,7 +333,7 @@ def retention(members: pd.DataFrame, last_day: int, horizons=RETENTION_HORIZONS)
             old_enough = joined + h <= last_day
             n = int(old_enough.sum())
             counts[f"d{h}"] = n
-            rates[f"d{h}"] = _ratio(int((old_enough & ((left < 0) | (left > joined + h))).sum()), n)
+            rates[f"d{h}"] = _ratio(int((old_enough & _stayed(joined, left, h)).sum()), n)
         return rates, counts
 
     rates, counts = pooled(False)
