@@ -29,6 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 INDEX = "sweep.parquet"
 ERROR = "error.json"
 SUMMARY = "summary.json"
+PROGRESS = ".progress"  # one line per job that ends ("done", "skipped", "failed"), for the progress bar
 
 
 def job_id(override_dirname: str) -> str:
@@ -46,15 +47,25 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
+def note_progress(out: Path, status: str) -> str:
+    """Append the job's status to its sweep's progress log (one short append: atomic); returns it."""
+    with open(out.parent / PROGRESS, "a") as log:
+        log.write(status + "\n")
+    return status
+
+
 def run_job(cfg: DictConfig, out: str | Path, overrides: list[str]) -> str:
     """One job of a multirun: skip if done with the same config, else run; record a failure, never raise.
 
     Returns the job's status: "done", "skipped" (complete from an earlier attempt) or "failed".
     """
+    return note_progress(Path(out), _run_job(cfg, Path(out), overrides))
+
+
+def _run_job(cfg: DictConfig, out: Path, overrides: list[str]) -> str:
     from .api import run, to_config
     from .config import to_dict
 
-    out = Path(out)
     try:
         config = to_config(cfg)
         wanted = to_dict(config)
@@ -69,10 +80,15 @@ def run_job(cfg: DictConfig, out: str | Path, overrides: list[str]) -> str:
         result.save(out, plot=config.output.sweep_plot)
         return "done"
     except Exception as err:  # recorded, so the other jobs go on
-        return record_failure(out, err, overrides)
+        return _record_failure(out, err, overrides)
 
 
 def record_failure(out: str | Path, err: BaseException, overrides: list[str]) -> str:
+    """A job that failed before it could run (its config does not compose): recorded as ``run_job`` would."""
+    return note_progress(Path(out), _record_failure(out, err, overrides))
+
+
+def _record_failure(out: str | Path, err: BaseException, overrides: list[str]) -> str:
     """Write the job's ``error.json`` (error, message, overrides, traceback); returns "failed"."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -219,24 +235,34 @@ class SweepCallback(Callback):
         check_same_sweep(sweep_dir, list(config.hydra.overrides.task))
         total = count_jobs(list(config.hydra.overrides.task))
         self._stop.clear()
+        (sweep_dir / PROGRESS).unlink(missing_ok=True)  # before any job starts
         if self.progress:
-            self._thread = threading.Thread(target=self._watch, args=(sweep_dir, total), daemon=True)
+            before = sum(1 for _ in sweep_dir.glob(f"*/{SUMMARY}"))  # complete from an earlier attempt
+            self._thread = threading.Thread(target=self._watch, args=(sweep_dir, total, before), daemon=True)
             self._thread.start()
 
-    def _watch(self, sweep_dir: Path, total: int) -> None:
+    def _watch(self, sweep_dir: Path, total: int, before: int) -> None:
+        """Follow the jobs' progress log; the ``before`` runs complete from an earlier attempt (skipped now)
+        count at once."""
         from tqdm.auto import tqdm
 
-        before = {p.parent.name for p in sweep_dir.glob(f"*/{SUMMARY}")}  # complete from an earlier attempt
-        seen: set[str] = set(before)
-        with tqdm(total=total, initial=len(before), desc="runs", unit="run", dynamic_ncols=True) as bar:
+        counts = {"done": before, "failed": 0, "skipped": 0}
+        log = sweep_dir / PROGRESS
+        read = 0
+        with tqdm(total=total, initial=before, desc="runs", unit="run", dynamic_ncols=True) as bar:
             while True:
                 stop = self._stop.wait(self.poll_seconds)
-                done = {p.parent.name for p in sweep_dir.glob(f"*/{SUMMARY}")}
-                failed = {p.parent.name for p in sweep_dir.glob(f"*/{ERROR}")}
-                new = (done | failed) - seen
-                seen |= new
-                bar.set_postfix(done=len(done), failed=len(failed), refresh=False)
-                bar.update(len(new))
+                if log.is_file():
+                    with open(log) as f:
+                        f.seek(read)
+                        text = f.read()
+                    lines = text[: text.rfind("\n") + 1]  # whole lines only
+                    read += len(lines)
+                    new = lines.split()
+                    for status in new:
+                        counts[status] = counts.get(status, 0) + 1
+                    bar.set_postfix(done=counts["done"], failed=counts["failed"], refresh=False)
+                    bar.update(sum(status != "skipped" for status in new))
                 if stop:
                     break
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +13,11 @@ from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.utils import setup_globals
 from hydra.types import RunMode
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict, read_write
 
 import sim.sweep  # noqa: F401  (the job-directory resolver)
 from sim.api import CONF_DIR, register, to_config
-from sim.launcher import Composer, chunks
+from sim.launcher import Composer, chunks, set_hydra_config
 
 COMMSIM = str(Path(sys.executable).with_name("commsim"))
 
@@ -82,6 +83,37 @@ def test_a_bad_value_raises_like_hydra_and_a_bad_group_is_remembered(loader_and_
     named = composer.unnamed_failure(["seed=2", "days=abc"])
     assert list(named.hydra.overrides.task) == ["seed=2", "days=abc"]
     assert named.hydra.job.override_dirname == "days=abc,seed=2"
+
+
+def test_a_lent_config_is_restored_after_each_job_even_a_failed_one(loader_and_master):
+    loader, master = loader_and_master
+    composer = Composer(loader, master)
+    clean = tree(composer(["policy=[red_packet]"]))
+    with pytest.raises(ZeroDivisionError):
+        with composer.job(["policy=[red_packet]", "policy.red_packet.slot=night", "seed=4"]) as cfg:
+            assert cfg.seed == 4 and cfg.policy.red_packet.slot == "night"
+            1 / 0
+    with pytest.raises(Exception, match="days"):  # the first override is applied, then the second refused
+        with composer.job(["policy=[red_packet]", "seed=5", "days=abc"]):
+            pass
+    assert tree(composer(["policy=[red_packet]"])) == clean
+
+
+def test_hydra_config_of_a_lent_config_follows_each_job(loader_and_master):
+    from hydra.core.hydra_config import HydraConfig
+
+    loader, master = loader_and_master
+    composer = Composer(loader, master)
+    for k in range(3):
+        with composer.job([f"replicate={k}", "days=40"]) as cfg:
+            with read_write(cfg.hydra), open_dict(cfg.hydra):  # set_config leaves it read-only
+                cfg.hydra.job.id, cfg.hydra.job.num = f"commsim_{k}", k
+                cfg.hydra.runtime.output_dir = f"/tmp/never-written/{k}"
+            set_hydra_config(cfg)
+            mine = OmegaConf.to_container(HydraConfig.get(), resolve=False)
+            HydraConfig.instance().set_config(copy.deepcopy(cfg))  # Hydra's own, from scratch
+            assert mine == OmegaConf.to_container(HydraConfig.get(), resolve=False)
+            assert HydraConfig.get().job.override_dirname == f"days=40,replicate={k}"
 
 
 @pytest.mark.parametrize("jobs,workers,per_worker", [(1, 2, 4), (7, 2, 4), (1000, 2, 4), (10, 3, 1), (5, 8, 4)])

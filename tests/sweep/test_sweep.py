@@ -56,6 +56,7 @@ def test_a_sweep_runs_every_combination_into_an_index(clean):
         assert col in index
     assert "sweep: 6 runs (6 done)" in proc.stdout
     assert "runs:" in proc.stderr and "Traceback" not in proc.stderr  # the progress bar, no noise
+    assert "6/6" in proc.stderr and "done=6, failed=0" in proc.stderr  # every job counted once
 
 
 def test_replicates_differ_and_strategies_share_seeds(clean):
@@ -72,6 +73,7 @@ def test_rerun_skips_completed_runs(clean):
                    sweep.parent)
     assert proc.returncode == 0
     assert {p: p.stat().st_mtime_ns for p in sweep.glob("*/summary.json")} == before
+    assert "6/6" in proc.stderr and "7/6" not in proc.stderr  # skipped runs count once, from the start
 
 
 def test_resume_after_a_kill_gives_the_same_index(clean, tmp_path):
@@ -98,6 +100,7 @@ def test_a_failing_job_is_recorded_and_the_sweep_goes_on(tmp_path):
     assert proc.returncode == 0
     index = pd.read_parquet(tmp_path / "s" / "sweep.parquet").set_index("policy.red_packet.amount_yuan")
     assert index.loc[20, "status"] == "done" and index.loc[500, "status"] == "failed"
+    assert "2/2" in proc.stderr and "done=1, failed=1" in proc.stderr
     assert "policy.red_packet.amount_yuan: must be <= 200" in index.loc[500, "error"]
     assert (tmp_path / "s" / index.loc[500, "job"] / "error.json").is_file()
 
