@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import typing
 from dataclasses import dataclass, field
@@ -561,6 +562,12 @@ class Config:
 
 
 # ------------------------------------------------------------------------ building from a tree
+@functools.cache
+def _fields(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A dataclass's resolved type hints and field names (resolving string annotations is slow)."""
+    return typing.get_type_hints(cls), frozenset(f.name for f in dataclasses.fields(cls))
+
+
 def build(cls: type, tree: Any, path: str = "") -> Any:
     """Build dataclass ``cls`` from a mapping (e.g. a composed Hydra config), validating every level.
 
@@ -572,8 +579,7 @@ def build(cls: type, tree: Any, path: str = "") -> Any:
         from omegaconf import OmegaConf
 
         tree = OmegaConf.to_container(tree, resolve=True)
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
+    hints, names = _fields(cls)
     for key in tree:
         if key not in names:
             raise ConfigError(f"{path}.{key}" if path else str(key),
