@@ -36,8 +36,12 @@ def _active_and_members(model: "CommunityModel") -> tuple[np.ndarray, np.ndarray
     people, G = model.people, model.groups.count
     m = people.members
     gm = people.group[m]
-    recent = people.last_active_day[m] > model.calendar.day - model.config.rules.activity.active_window_days
-    return np.bincount(gm[recent], minlength=G), np.bincount(gm, minlength=G)
+    return np.bincount(gm[_recent(model, m)], minlength=G), np.bincount(gm, minlength=G)
+
+
+def _recent(model: "CommunityModel", people: np.ndarray) -> np.ndarray:
+    """Which of ``people`` spoke within the last ``rules.activity.active_window_days`` days."""
+    return model.people.last_active_day[people] > model.calendar.day - model.config.rules.activity.active_window_days
 
 
 # the time series' columns in order, with their dtypes; "day", "weekday" and "holiday" are the same for
@@ -69,6 +73,17 @@ ROW = {name: i for i, name in enumerate(ROWS)}
 assert set(ROWS) | set(DAILY) == set(COLUMNS) and len(ROWS) + len(DAILY) == len(COLUMNS)
 MEANS = slice(ROW["satisfaction_high"], len(ROWS))  # rows recorded as sums, then divided by the members they sum over
 MEAN_OF = [ROW[f"members_{t}"] for t in TIERS] + [ROW["members"]] * 2
+DERIVED = {"active_share", *ROWS[MEANS]}  # rows computed from the recorded rows
+
+
+def _derive(b: np.ndarray) -> np.ndarray:
+    """Recorded blocks (rows of ``ROWS``) made final in place: the active share, and the means of
+    the summed rows (NaN for an empty group or tier)."""
+    b[ROW["active_share"]] = b[ROW["active_members"]] / np.maximum(b[ROW["members"]], 1)
+    counts = b[MEAN_OF]
+    counts[counts == 0] = np.nan
+    b[MEANS] /= counts
+    return b
 
 
 class Recorder:
@@ -76,22 +91,28 @@ class Recorder:
     founded are left out); ``frame()`` returns the time series as a DataFrame.
 
     Each day is one block of float64 values (a row per column of ``ROWS``, a column per founded group),
-    exact for the counts, which ``frame()`` casts back to their dtypes."""
+    exact for the counts, which ``frame()`` casts back to their dtypes. A day's block holds what only
+    that day can tell (counts and sums); the rows of ``DERIVED`` are computed from them when read."""
 
     def __init__(self, model: "CommunityModel"):
         self.n_groups = model.groups.count
         self.daily: dict[str, list] = {name: [] for name in DAILY}  # one value per day
-        self.blocks: list[np.ndarray] = []  # per day, (len(ROWS), founded groups)
-        self._totals: list[float] = []  # the latest day's sum of each row
+        self.blocks: list[np.ndarray] = []  # per day, (len(ROWS), founded groups), DERIVED rows not final
+        self._totals: list[float] | None = None  # the latest day's sum of each recorded row, when asked
         self.rows: list[int] = []  # rows recorded each day (founded groups)
         self._group_ids = np.arange(self.n_groups)
 
     def last(self, name: str) -> np.ndarray:
         """The latest day's values of a per-group column, one per founded group."""
-        return self.blocks[-1][ROW[name]]
+        b = self.blocks[-1]
+        return _derive(b.copy())[ROW[name]] if name in DERIVED else b[ROW[name]]
 
     def total(self, name: str) -> float:
         """The latest day's sum of a per-group column over the founded groups."""
+        if name in DERIVED:
+            return float(self.last(name).sum())
+        if self._totals is None:
+            self._totals = self.blocks[-1].sum(axis=1).tolist()
         return self._totals[ROW[name]]
 
     def record(self, model: "CommunityModel") -> None:
@@ -99,37 +120,33 @@ class Recorder:
         T = len(TIERS)
         m = people.members
         gm = people.group[m]
-        # members by (group, tier), with the core team in an extra column
-        key = gm * (T + 1) + np.where(people.role[m] == ROLE_MEMBER, people.tier[m], T)
-        count = np.bincount(key, minlength=G * (T + 1)).reshape(G, T + 1)
-        sizes = count.sum(axis=1)
-        satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=G * (T + 1)).reshape(G, T + 1)
-        active = active_members(model)
+        # members by (tier, group), with the core team as an extra tier
+        key = np.where(people.role[m] == ROLE_MEMBER, people.tier[m], T) * G + gm
+        count = np.bincount(key, minlength=(T + 1) * G)
+        satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=(T + 1) * G)
+        active = np.bincount(gm[_recent(model, m)], minlength=G)
         speakers = (np.bincount(day.group, weights=day.posts > 0, minlength=G)
                     if day.posts is not None and len(day.crowd) else np.zeros(G))
         b = np.concatenate([
-            self._group_ids, sizes, active, active / np.maximum(sizes, 1), speakers, day.flows.ravel(),
+            self._group_ids, np.bincount(gm, minlength=G), active, active, speakers, day.flows.ravel(),
             day.joins.sum(axis=0), day.exits_by_reason.sum(axis=0),
             day.group_posts, day.member_posts, day.core_posts, day.questions, day.answered_questions, day.spam,
             day.quality, groups.quality, groups.noise_share, groups.silence, day.loudest_share, day.organizer_overload,
             day.policy_spend_yuan, day.policy_minutes, day.policy_minutes_short,
-            roster.organizers_per_group, roster.kols_per_group, count[:, :T].T.ravel(), satisfaction[:, :T].T.ravel(),
+            roster.organizers_per_group, roster.kols_per_group, count[:T * G], satisfaction[:T * G],
             np.bincount(gm, weights=people.relevance[m], minlength=G),
             np.bincount(gm, weights=people.novelty[m], minlength=G)]).reshape(len(ROWS), G)
-        counts = b[MEAN_OF]
-        counts[counts == 0] = np.nan  # an empty group (or tier) has no mean
-        b[MEANS] /= counts
         if not groups.founded.all():
             b = b[:, groups.founded]
         self.blocks.append(b)
-        self._totals = b.sum(axis=1).tolist()
+        self._totals = None
         self.rows.append(b.shape[1])
         self.daily["day"].append(day.index)
         self.daily["weekday"].append(model.calendar.weekday)
         self.daily["holiday"].append(model.calendar.is_holiday)
 
     def frame(self) -> pd.DataFrame:
-        values = np.concatenate(self.blocks, axis=1) if self.blocks else np.empty((len(ROWS), 0))
+        values = _derive(np.concatenate(self.blocks, axis=1)) if self.blocks else np.empty((len(ROWS), 0))
         data = {name: np.repeat(np.array(self.daily[name]), self.rows).astype(dtype) if name in DAILY
                 else values[ROW[name]].astype(dtype) for name, dtype in COLUMNS.items()}
         return pd.DataFrame(data)
