@@ -251,40 +251,52 @@ def _ratio(num, den) -> float:
     return float(num) / float(den) if den else float("nan")
 
 
-def _daily(timeseries: pd.DataFrame, columns) -> pd.DataFrame:
-    """The columns summed over groups, one row per recorded day (index: day)."""
-    day = timeseries["day"]
-    if day.is_unique and day.is_monotonic_increasing:  # one group: already one row per day, in order
-        return timeseries.set_index("day")[list(columns)]
-    return timeseries.groupby("day", sort=True)[list(columns)].sum()
+def _per_day(day: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The recorded days in order and each column summed over groups per day (pandas' groupby sum)."""
+    if (np.diff(day) > 0).all():  # one group: already one row per day, in order
+        return day, columns
+    daily = pd.DataFrame({"day": day, **columns}).groupby("day", sort=True).sum()
+    return daily.index.to_numpy(), {c: daily[c].to_numpy() for c in columns}
+
+
+def _daily(timeseries: pd.DataFrame, columns) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The recorded days and the columns summed over groups, one value per day."""
+    return _per_day(timeseries["day"].to_numpy(), {c: timeseries[c].to_numpy() for c in columns})
+
+
+def _new_per_block(day: np.ndarray, joins: dict[str, np.ndarray], period_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each block's first day and its new members (joins per route summed), blocks of ``period_days``
+    counted from the first recorded day."""
+    daily = sum(joins[f"joins_{v}"] for v in NEW_MEMBER_ROUTES)
+    if not len(day):
+        return day, daily.astype(np.int64)
+    block = day[0] + (day - day[0]) // period_days * period_days
+    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    return block[starts], np.add.reduceat(daily, starts).astype(np.int64)
 
 
 def new_members_series(timeseries: pd.DataFrame, period_days: int = 1) -> pd.Series:
     """New members per period: joins by invitation or recruitment (founders, ``joins_seed``, and
     members moved between groups, ``joins_moved``, are not new), summed over groups, in blocks of
     ``period_days`` counted from the first recorded day (index: the block's first day)."""
-    daily = _daily(timeseries, [f"joins_{v}" for v in NEW_MEMBER_ROUTES]).sum(axis=1)
-    if daily.empty:
-        return daily.astype(np.int64)
-    first = int(daily.index[0])
-    block = first + (daily.index.to_numpy() - first) // period_days * period_days
-    return daily.groupby(block).sum().astype(np.int64).rename_axis("day")
+    first, joined = _new_per_block(*_daily(timeseries, [f"joins_{v}" for v in NEW_MEMBER_ROUTES]), period_days)
+    return pd.Series(joined, index=pd.Index(first, name="day"))
 
 
 def new_members(timeseries: pd.DataFrame) -> dict:
     """New members (用户新增量): ``total`` joins by invitation or recruitment over the table; founders
     (``seed`` joins) apart; ``per_day`` = total / days recorded; ``per_week`` = 7 x per_day; the
     busiest 7-day block (from the first recorded day) and its first day."""
-    days = timeseries["day"].nunique()
-    weekly = new_members_series(timeseries, 7)
-    total = int(weekly.sum())
+    day, joins = _daily(timeseries, [f"joins_{v}" for v in NEW_MEMBER_ROUTES])
+    first, weekly = _new_per_block(day, joins, 7)
+    total, days = int(weekly.sum()), len(day)
     return {
         "total": total,
-        "founders": int(timeseries["joins_seed"].sum()),
+        "founders": int(np.nansum(timeseries["joins_seed"].to_numpy())),
         "per_day": _ratio(total, days),
         "per_week": 7.0 * _ratio(total, days),
         "peak_week": int(weekly.max()) if len(weekly) else 0,
-        "peak_week_first_day": int(weekly.idxmax()) if len(weekly) else None,
+        "peak_week_first_day": int(first[np.argmax(weekly)]) if len(weekly) else None,
     }
 
 
@@ -292,11 +304,12 @@ def activity(timeseries: pd.DataFrame) -> dict:
     """Active members (spoke within the active window, 7 days by default: ``active_members``) on the
     last day and on average over recorded days; activity frequency (群活动频次) = posts per active
     member per day = all posts / active-member-days (sum of ``posts`` / sum of ``active_members``)."""
-    daily = _daily(timeseries, ["active_members", "posts"])
+    _, daily = _daily(timeseries, ["active_members", "posts"])
+    active = daily["active_members"]
     return {
-        "active_members_final": int(daily["active_members"].iloc[-1]) if len(daily) else 0,
-        "active_members_mean": float(daily["active_members"].mean()) if len(daily) else float("nan"),
-        "posts_per_active_member_day": _ratio(daily["posts"].sum(), daily["active_members"].sum()),
+        "active_members_final": int(active[-1]) if len(active) else 0,
+        "active_members_mean": float(np.nanmean(active)) if len(active) else float("nan"),
+        "posts_per_active_member_day": _ratio(np.nansum(daily["posts"]), np.nansum(active)),
     }
 
 
@@ -305,7 +318,7 @@ def participation_rate(timeseries: pd.DataFrame, window: str = "week") -> float:
     the window: ``"day"`` = that day (``speakers`` / ``members``), ``"week"`` = within the active
     window (``active_members`` / ``members``), pooled over days and groups (member-day weighted)."""
     column = {"day": "speakers", "week": "active_members"}[window]
-    return _ratio(timeseries[column].sum(), timeseries["members"].sum())
+    return _ratio(np.nansum(timeseries[column].to_numpy()), np.nansum(timeseries["members"].to_numpy()))
 
 
 def _stayed(joined: np.ndarray, left: np.ndarray, horizon_days: int) -> np.ndarray:
@@ -376,13 +389,14 @@ def satisfaction_by_tier(timeseries: pd.DataFrame) -> dict:
     the last recorded day, ``mean`` over all member-days (weighted by ``members_<tier>``, so groups
     and days count by their members); NaN where the tier had no members."""
     out = {}
+    day = timeseries["day"].to_numpy()
     for t in TIERS:
         n = timeseries[f"members_{t}"].to_numpy(np.float64)
         s = np.nan_to_num(timeseries[f"satisfaction_{t}"].to_numpy(np.float64)) * n
-        daily = _daily(pd.DataFrame({"day": timeseries["day"].to_numpy(), "n": n, "s": s}), ["n", "s"])
-        last = daily.iloc[-1] if len(daily) else None
-        out[t] = {"final": _ratio(last["s"], last["n"]) if last is not None else float("nan"),
-                  "mean": _ratio(daily["s"].sum(), daily["n"].sum())}
+        _, daily = _per_day(day, {"n": n, "s": s})
+        n, s = daily["n"], daily["s"]
+        out[t] = {"final": _ratio(s[-1], n[-1]) if len(n) else float("nan"),
+                  "mean": _ratio(np.nansum(s), np.nansum(n))}
     return out
 
 
@@ -431,19 +445,19 @@ def cost_per_active_member(timeseries: pd.DataFrame, checkpoints=COST_CHECKPOINT
     same totals as the policy rows of events) summed up to a day, divided by the active members on
     that day. ``end``: the last recorded day; ``day_<D>``: after the first D run days (days 0 .. D-1),
     only when recorded. NaN per member when nobody is active."""
-    daily = _daily(timeseries, ["policy_spend_yuan", "policy_minutes", "active_members"])
+    days, daily = _daily(timeseries, ["policy_spend_yuan", "policy_minutes", "active_members"])
 
-    def at(day: int) -> dict:
-        upto = daily.loc[:day]
-        active = int(daily.loc[day, "active_members"])
-        spend, hours = float(upto["policy_spend_yuan"].sum()), float(upto["policy_minutes"].sum()) / 60.0
-        return {"day": int(day), "spend_yuan": spend, "organizer_hours": hours, "active_members": active,
+    def at(i: int) -> dict:
+        active = int(daily["active_members"][i])
+        spend = float(np.nansum(daily["policy_spend_yuan"][:i + 1]))
+        hours = float(np.nansum(daily["policy_minutes"][:i + 1])) / 60.0
+        return {"day": int(days[i]), "spend_yuan": spend, "organizer_hours": hours, "active_members": active,
                 "yuan_per_active_member": _ratio(spend, active), "hours_per_active_member": _ratio(hours, active)}
 
-    out = {"end": at(int(daily.index[-1])) if len(daily) else None}
+    out = {"end": at(len(days) - 1) if len(days) else None}
     for d in checkpoints:
-        if d - 1 in daily.index:
-            out[f"day_{d}"] = at(d - 1)
+        if d - 1 in days:
+            out[f"day_{d}"] = at(int(np.searchsorted(days, d - 1)))
     return out
 
 
