@@ -170,15 +170,23 @@ def policy_totals(events: pd.DataFrame, policies: list[str]) -> dict:
     return out
 
 
+SUMMARY_COLUMNS = ("day", "members", "active_members", "active_share", "joins", "posts",
+                   *(f"joins_{v}" for v in VIA_NAMES), *(f"exits_{r}" for r in EXIT_REASONS),
+                   *(f"exits_{t}" for t in TIERS), "moved_out")  # moved_out: when recorded
+
+
 def lifetime_days(series: pd.DataFrame, dormant_active_share: float) -> int:
     """Days from founding until the weekly active share falls below ``dormant_active_share`` for good.
 
     Counted after the peak of active members; the horizon if the group never became dormant.
     """
-    active = series["active_members"].to_numpy()
+    return _lifetime_days(series["active_members"].to_numpy(), series["members"].to_numpy(), dormant_active_share)
+
+
+def _lifetime_days(active: np.ndarray, members: np.ndarray, dormant_active_share: float) -> int:
     if len(active) == 0:
         return 0
-    share = active / np.maximum(series["members"].to_numpy(), 1)
+    share = active / np.maximum(members, 1)
     peak_day = int(np.argmax(active))
     alive = share >= dormant_active_share
     alive[:peak_day + 1] = True
@@ -188,51 +196,61 @@ def lifetime_days(series: pd.DataFrame, dormant_active_share: float) -> int:
 def group_summary(series: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float,
                   parent: int = -1) -> dict:
     """Headline KPIs of one group from its time series (from its founding day) and member rows."""
-    peak = int(series["members"].idxmax() - series.index[0]) if len(series) else 0
-    last = series.iloc[-1]
-    exits = {r: int(series[f"exits_{r}"].sum()) for r in EXIT_REASONS}
-    joined = int(series["joins"].sum())
+    columns = {c: series[c].to_numpy() for c in SUMMARY_COLUMNS if c in series}
+    return _group_summary(columns, members["posts"].to_numpy(), members["newbie"].to_numpy(), dormant_active_share,
+                          parent)
+
+
+def _group_summary(s: dict[str, np.ndarray], posts: np.ndarray, newbie: np.ndarray, dormant_active_share: float,
+                   parent: int) -> dict:
+    """``group_summary`` of the group's columns and its members' posts and newbie flags."""
+    members, active, day = s["members"], s["active_members"], s["day"]
+    exits = {r: int(np.nansum(s[f"exits_{r}"])) for r in EXIT_REASONS}
     return {
-        "founded_day": int(series["day"].iloc[0]),
+        "founded_day": int(day[0]),
         "parent": int(parent),  # the group it was cloned from (replication); -1 for a founding group
-        "peak_members": int(series["members"].max()),
-        "peak_day": int(series["day"].iloc[peak]),
-        "peak_active_members": int(series["active_members"].max()),
-        "peak_active_share": round(float(series["active_share"].max()), 4),
-        "mean_active_share": round(float(series["active_share"].mean()), 4),
-        "final_members": int(last["members"]),
-        "final_active_members": int(last["active_members"]),
-        "lifetime_days": lifetime_days(series, dormant_active_share),
-        "joined": joined,
-        "joined_by": {v: int(series[f"joins_{v}"].sum()) for v in VIA_NAMES},
+        "peak_members": int(np.nanmax(members)),
+        "peak_day": int(day[np.argmax(members)]),
+        "peak_active_members": int(np.nanmax(active)),
+        "peak_active_share": round(float(np.nanmax(s["active_share"])), 4),
+        "mean_active_share": round(float(np.nanmean(s["active_share"])), 4),
+        "final_members": int(members[-1]),
+        "final_active_members": int(active[-1]),
+        "lifetime_days": _lifetime_days(active, members, dormant_active_share),
+        "joined": int(np.nansum(s["joins"])),
+        "joined_by": {v: int(np.nansum(s[f"joins_{v}"])) for v in VIA_NAMES},
         "left": int(sum(exits.values())),
         "exits_by_reason": exits,
-        "exits_by_tier": {t: int(series[f"exits_{t}"].sum()) for t in TIERS},
-        "moved_out": int(series["moved_out"].sum()) if "moved_out" in series else 0,
-        "posts": int(series["posts"].sum()),
-        "members_never_posted_share": round(float((members["posts"] == 0).mean()), 4) if len(members) else 0.0,
-        "newbie_share": round(float(members["newbie"].mean()), 4) if len(members) else 0.0,
+        "exits_by_tier": {t: int(np.nansum(s[f"exits_{t}"])) for t in TIERS},
+        "moved_out": int(np.nansum(s["moved_out"])) if "moved_out" in s else 0,
+        "posts": int(np.nansum(s["posts"])),
+        "members_never_posted_share": round(float((posts == 0).mean()), 4) if len(posts) else 0.0,
+        "newbie_share": round(float(newbie.mean()), 4) if len(newbie) else 0.0,
     }
 
 
 def summarize(timeseries: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float,
               parents: dict | None = None) -> dict:
     """Headline KPIs: per group (``parents`` maps a cloned group to its parent) and over all groups."""
+    columns = {c: timeseries[c].to_numpy() for c in SUMMARY_COLUMNS if c in timeseries}
+    group = timeseries["group"].to_numpy()
+    member_group, posts, newbie = (members[c].to_numpy() for c in ("group", "posts", "newbie"))
     per_group = {}
-    for g, series in timeseries.groupby("group", sort=True):
-        per_group[str(g)] = group_summary(series.reset_index(drop=True), members[members["group"] == g],
-                                          dormant_active_share, (parents or {}).get(int(g), -1))
-    total = timeseries.groupby("day", sort=True)[["members", "active_members", "joins", "exits", "posts"]].sum()
-    total["active_share"] = total["active_members"] / total["members"].clip(lower=1)
+    for g in np.unique(group):
+        rows, mine = group == g, member_group == g
+        per_group[str(g)] = _group_summary({c: v[rows] for c, v in columns.items()}, posts[mine], newbie[mine],
+                                           dormant_active_share, (parents or {}).get(int(g), -1))
+    day, total = _per_day(columns["day"], {c: columns[c] for c in ("members", "active_members")})
+    peak = int(np.argmax(total["members"])) if len(day) else 0
     headline = {
         "groups": len(per_group),
-        "peak_members": int(total["members"].max()),
-        "peak_day": int(total["members"].idxmax()),
-        "final_members": int(total["members"].iloc[-1]),
-        "peak_active_share": round(float(total["active_share"].max()), 4),
-        "lifetime_days": lifetime_days(total, dormant_active_share),
+        "peak_members": int(np.nanmax(total["members"])),
+        "peak_day": int(day[peak]),
+        "final_members": int(total["members"][-1]),
+        "peak_active_share": round(float(np.nanmax(total["active_members"] / np.maximum(total["members"], 1))), 4),
+        "lifetime_days": _lifetime_days(total["active_members"], total["members"], dormant_active_share),
         "ever_joined": len(members),
-        "left": int((members["left_day"] >= 0).sum()),
+        "left": int((members["left_day"].to_numpy() >= 0).sum()),
     }
     return json.loads(json.dumps({"headline": headline, "groups": per_group}))
 
