@@ -120,8 +120,8 @@ class Recorder:
         T = len(TIERS)
         m = people.members
         gm = people.group[m]
-        # members by (tier, group), with the core team as an extra tier
-        key = np.where(people.role[m] == ROLE_MEMBER, people.tier[m], T) * G + gm
+        # members by (tier, group), with the core team as an extra tier (intp: tier x G needs the width)
+        key = np.where(people.role[m] == ROLE_MEMBER, people.tier[m], np.intp(T)) * G + gm
         count = np.bincount(key, minlength=(T + 1) * G)
         satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=(T + 1) * G)
         active = np.bincount(gm[_recent(model, m)], minlength=G)
