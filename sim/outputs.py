@@ -27,6 +27,9 @@ SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: the sam
 
 RUN_FILES = ("config.yaml", "timeseries.parquet", "members.parquet", "events.parquet", "lifecycle.png",
              "summary.json")
+CATEGORIES = {name: pd.CategoricalDtype(names) for name, names in  # the members table's categorical columns
+              (("tier", TIERS), ("role", ROLE_NAMES), ("via", VIA_NAMES), ("status", STATUS_NAMES),
+               ("exit_reason", EXIT_REASONS))}
 EVENT_COLUMNS = ("day", "slot", "group", "source", "action", "target_count", "spend_yuan", "organizer_minutes",
                  "detail")
 
@@ -40,15 +43,15 @@ def members_frame(model) -> pd.DataFrame:
         "person": ever.astype(np.int64),
         "label": pd.array(labels, dtype="string"),
         "group": p.group[ever].astype(np.int32),
-        "tier": pd.Categorical.from_codes(p.tier[ever], TIERS),
+        "tier": pd.Categorical.from_codes(p.tier[ever], dtype=CATEGORIES["tier"]),
         "newbie": p.newbie[ever],
         "spammer": p.spammer[ever],
-        "role": pd.Categorical.from_codes(p.role[ever], ROLE_NAMES),
-        "via": pd.Categorical.from_codes(p.via[ever], VIA_NAMES),
+        "role": pd.Categorical.from_codes(p.role[ever], dtype=CATEGORIES["role"]),
+        "via": pd.Categorical.from_codes(p.via[ever], dtype=CATEGORIES["via"]),
         "joined_day": p.joined_day[ever],
         "left_day": p.left_day[ever],
-        "status": pd.Categorical.from_codes(p.status[ever], STATUS_NAMES),
-        "exit_reason": pd.Categorical.from_codes(p.exit_reason[ever], EXIT_REASONS),
+        "status": pd.Categorical.from_codes(p.status[ever], dtype=CATEGORIES["status"]),
+        "exit_reason": pd.Categorical.from_codes(p.exit_reason[ever], dtype=CATEGORIES["exit_reason"]),
         "posts": p.posts_total[ever],
         "interest_match": p.relevance[ever].astype(np.float64),
         "satisfaction": p.satisfaction[ever].astype(np.float64),
@@ -59,11 +62,14 @@ def members_frame(model) -> pd.DataFrame:
     })
 
 
+EVENT_DTYPES = ("int32", "string", "int32", "string", "string", "int64", "float64", "float64", "string")
+
+
 def events_frame(events: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(events, columns=list(EVENT_COLUMNS))
-    return df.astype({"day": "int32", "slot": "string", "group": "int32", "source": "string", "action": "string",
-                      "target_count": "int64", "spend_yuan": "float64", "organizer_minutes": "float64",
-                      "detail": "string"})
+    """The event log as a table, one row per event (columns ``EVENT_COLUMNS``, typed ``EVENT_DTYPES``)."""
+    columns = list(zip(*events)) if events else [()] * len(EVENT_COLUMNS)
+    return pd.DataFrame({name: pd.array(list(values), dtype="string") if dtype == "string" else
+                         np.array(values, dtype=dtype) for name, dtype, values in zip(EVENT_COLUMNS, EVENT_DTYPES, columns)})
 
 
 def versions() -> dict:
