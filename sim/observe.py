@@ -125,7 +125,7 @@ class Recorder:
         count = np.bincount(key, minlength=(T + 1) * G)
         satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=(T + 1) * G)
         active = np.bincount(gm[_recent(model, m)], minlength=G)
-        speakers = (np.bincount(day.group, weights=day.posts > 0, minlength=G)
+        speakers = (np.bincount(day.group[day.posts > 0], minlength=G)
                     if day.posts is not None and len(day.crowd) else np.zeros(G))
         b = np.concatenate([
             self._group_ids, np.bincount(gm, minlength=G), active, active, speakers, day.flows.ravel(),
