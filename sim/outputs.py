@@ -137,17 +137,19 @@ def to_parquet(df: pd.DataFrame, path: Path) -> None:
     """``df.to_parquet(path, index=False)``, the same bytes, cheaper: the arrow schema with its pandas
     metadata depends only on the column names and dtypes, so it is derived once per layout."""
     names, dtypes = df.columns.tolist(), df.dtypes.tolist()
-    key = (df.columns.dtype, *zip(names, dtypes))
-    schema = _ARROW_SCHEMAS.get(key)
     if df.attrs or any(d == object for d in dtypes):  # values decide an object column's type
         df.to_parquet(path, index=False)
         return
+    key = (df.columns.dtype, *zip(names, dtypes))
+    schema = _ARROW_SCHEMAS.get(key)
     if schema is None:
         table = pa.Table.from_pandas(df, preserve_index=False)
         _ARROW_SCHEMAS[key] = table.schema
     else:
         table = pa.Table.from_arrays([_arrow_column(df[c]) for c in names], schema=schema)
-    pq.write_table(table, path, compression="snappy")
+    sink = pa.BufferOutputStream()  # one write of the whole file: cheaper than the writer's many small ones
+    pq.write_table(table, sink, compression="snappy")
+    Path(path).write_bytes(sink.getvalue())
 
 
 def write_run_dir(result: Result, path: Path, plot: bool = True) -> Path:
