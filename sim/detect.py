@@ -49,11 +49,16 @@ def _columns(series: pd.DataFrame, names) -> dict[str, np.ndarray]:
     return {c: series[c].to_numpy() for c in names}
 
 
+def _exact(x: np.ndarray) -> bool:
+    """Integers whose running sums stay exact in float64, so any order of summing gives the same bits."""
+    return x.dtype.kind in "biu" and not (len(x) and np.abs(x).max() * len(x) >= 2 ** 53)
+
+
 def _rolling_sum(x: np.ndarray, w: int, min_periods: int = 1) -> np.ndarray:
-    """pandas' ``rolling(w, min_periods).sum()``: for integers a difference of cumulative sums (exact,
-    so the same bits), for other values pandas' own compensated sum."""
+    """pandas' ``rolling(w, min_periods).sum()``: a difference of cumulative sums when exact, else
+    pandas' own compensated sum."""
     x = np.asarray(x)
-    if x.dtype.kind not in "biu" or len(x) and np.abs(x).max() * len(x) >= 2 ** 53:
+    if not _exact(x):
         return pd.Series(x).rolling(w, min_periods=min_periods).sum().to_numpy()
     c = np.cumsum(x, dtype=np.float64)
     out = c.copy()
@@ -63,9 +68,9 @@ def _rolling_sum(x: np.ndarray, w: int, min_periods: int = 1) -> np.ndarray:
 
 
 def _rolling_mean(x: np.ndarray, w: int) -> np.ndarray:
-    """pandas' ``rolling(w, min_periods=1).mean()`` (exact for integers, as ``_rolling_sum``)."""
+    """pandas' ``rolling(w, min_periods=1).mean()``, as ``_rolling_sum``."""
     x = np.asarray(x)
-    if x.dtype.kind not in "biu":
+    if not _exact(x):
         return pd.Series(x).rolling(w, min_periods=1).mean().to_numpy()
     return _rolling_sum(x, w) / np.minimum(np.arange(1.0, len(x) + 1), w)
 
@@ -155,13 +160,9 @@ def conditions(series: pd.DataFrame, activities: pd.Series, cfg: DetectConfig) -
     return {failure: pd.DataFrame(columns) for failure, columns in found.items()}
 
 
+@np.errstate(divide="ignore", invalid="ignore")  # as pandas: x / 0 is inf or NaN, quietly
 def _conditions(s: dict[str, np.ndarray], activities: np.ndarray, cfg: DetectConfig) -> dict[str, dict]:
     """Per failure mode: the columns of ``conditions`` as arrays."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _conditions_of(s, activities, cfg)
-
-
-def _conditions_of(s: dict[str, np.ndarray], activities: np.ndarray, cfg: DetectConfig) -> dict[str, dict]:
     w = cfg.window_days
     members = np.maximum(s["members"], 1)
     out = {}

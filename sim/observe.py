@@ -127,7 +127,7 @@ class Recorder:
         active = np.bincount(gm[_recent(model, m)], minlength=G)
         speakers = (np.bincount(day.group[day.posts > 0], minlength=G)
                     if day.posts is not None and len(day.crowd) else np.zeros(G))
-        b = np.concatenate([
+        b = np.concatenate([  # active_share's row holds active members here; _derive makes it the share
             self._group_ids, np.bincount(gm, minlength=G), active, active, speakers, day.flows.ravel(),
             day.joins.sum(axis=0), day.exits_by_reason.sum(axis=0),
             day.group_posts, day.member_posts, day.core_posts, day.questions, day.answered_questions, day.spam,
