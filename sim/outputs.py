@@ -68,8 +68,9 @@ EVENT_DTYPES = ("int32", "string", "int32", "string", "string", "int64", "float6
 def events_frame(events: list[tuple]) -> pd.DataFrame:
     """The event log as a table, one row per event (columns ``EVENT_COLUMNS``, typed ``EVENT_DTYPES``)."""
     columns = list(zip(*events)) if events else [()] * len(EVENT_COLUMNS)
-    return pd.DataFrame({name: pd.array(list(values), dtype="string") if dtype == "string" else
-                         np.array(values, dtype=dtype) for name, dtype, values in zip(EVENT_COLUMNS, EVENT_DTYPES, columns)})
+    return pd.DataFrame({name: pd.array(list(values), dtype="string") if dtype == "string"
+                         else np.array(values, dtype=dtype)
+                         for name, dtype, values in zip(EVENT_COLUMNS, EVENT_DTYPES, columns)})
 
 
 def versions() -> dict:
