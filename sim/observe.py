@@ -121,14 +121,18 @@ class Recorder:
         m = people.members
         gm = people.group[m]
         # members by (tier, group), with the core team as an extra tier (intp: tier x G needs the width)
-        key = np.where(people.role[m] == ROLE_MEMBER, people.tier[m], np.intp(T)) * G + gm
+        tier = np.where(people.role[m] == ROLE_MEMBER, people.tier[m], np.intp(T))
+        if G == 1:  # the same numbers with fewer steps
+            key, sizes, active = tier, np.array([len(m)]), np.array([np.count_nonzero(_recent(model, m))])
+        else:
+            key = tier * G + gm
+            sizes, active = np.bincount(gm, minlength=G), np.bincount(gm[_recent(model, m)], minlength=G)
         count = np.bincount(key, minlength=(T + 1) * G)
         satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=(T + 1) * G)
-        active = np.bincount(gm[_recent(model, m)], minlength=G)
         speakers = (np.bincount(day.group[day.posts > 0], minlength=G)
                     if day.posts is not None and len(day.crowd) else np.zeros(G))
         b = np.concatenate([  # active_share's row holds active members here; _derive makes it the share
-            self._group_ids, np.bincount(gm, minlength=G), active, active, speakers, day.flows.ravel(),
+            self._group_ids, sizes, active, active, speakers, day.flows.ravel(),
             day.joins.sum(axis=0), day.exits_by_reason.sum(axis=0),
             day.group_posts, day.member_posts, day.core_posts, day.questions, day.answered_questions, day.spam,
             day.quality, groups.quality, groups.noise_share, groups.silence, day.loudest_share, day.organizer_overload,
