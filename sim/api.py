@@ -88,7 +88,7 @@ def run(config: Config, progress: bool = False) -> Result:
     model.run(progress=progress)
     members = members_frame(model)
     timeseries, detected, verdicts = analyse(model.recorder.frame(), events_frame(model.events), config)
-    events = events_frame(model.events + detected).sort_values("day", kind="stable").reset_index(drop=True)
+    events = events_frame(sorted(model.events + detected, key=lambda event: event[0]))  # by day, stable
     run_kpi, group_kpis = run_kpis(timeseries, members)
     summary = {
         "scenario": {"name": config.scenario.name, "question": config.scenario.question,

@@ -36,8 +36,12 @@ def _active_and_members(model: "CommunityModel") -> tuple[np.ndarray, np.ndarray
     people, G = model.people, model.groups.count
     m = people.members
     gm = people.group[m]
-    recent = people.last_active_day[m] > model.calendar.day - model.config.rules.activity.active_window_days
-    return np.bincount(gm[recent], minlength=G), np.bincount(gm, minlength=G)
+    return np.bincount(gm[_recent(model, m)], minlength=G), np.bincount(gm, minlength=G)
+
+
+def _recent(model: "CommunityModel", people: np.ndarray) -> np.ndarray:
+    """Which of ``people`` spoke within the last ``rules.activity.active_window_days`` days."""
+    return model.people.last_active_day[people] > model.calendar.day - model.config.rules.activity.active_window_days
 
 
 # the time series' columns in order, with their dtypes; "day", "weekday" and "holiday" are the same for
@@ -69,6 +73,17 @@ ROW = {name: i for i, name in enumerate(ROWS)}
 assert set(ROWS) | set(DAILY) == set(COLUMNS) and len(ROWS) + len(DAILY) == len(COLUMNS)
 MEANS = slice(ROW["satisfaction_high"], len(ROWS))  # rows recorded as sums, then divided by the members they sum over
 MEAN_OF = [ROW[f"members_{t}"] for t in TIERS] + [ROW["members"]] * 2
+DERIVED = {"active_share", *ROWS[MEANS]}  # rows computed from the recorded rows
+
+
+def _derive(b: np.ndarray) -> np.ndarray:
+    """Recorded blocks (rows of ``ROWS``) made final in place: the active share, and the means of
+    the summed rows (NaN for an empty group or tier)."""
+    b[ROW["active_share"]] = b[ROW["active_members"]] / np.maximum(b[ROW["members"]], 1)
+    counts = b[MEAN_OF]
+    counts[counts == 0] = np.nan
+    b[MEANS] /= counts
+    return b
 
 
 class Recorder:
@@ -76,22 +91,28 @@ class Recorder:
     founded are left out); ``frame()`` returns the time series as a DataFrame.
 
     Each day is one block of float64 values (a row per column of ``ROWS``, a column per founded group),
-    exact for the counts, which ``frame()`` casts back to their dtypes."""
+    exact for the counts, which ``frame()`` casts back to their dtypes. A day's block holds what only
+    that day can tell (counts and sums); the rows of ``DERIVED`` are computed from them when read."""
 
     def __init__(self, model: "CommunityModel"):
         self.n_groups = model.groups.count
         self.daily: dict[str, list] = {name: [] for name in DAILY}  # one value per day
-        self.blocks: list[np.ndarray] = []  # per day, (len(ROWS), founded groups)
-        self._totals: list[float] = []  # the latest day's sum of each row
+        self.blocks: list[np.ndarray] = []  # per day, (len(ROWS), founded groups), DERIVED rows not final
+        self._totals: list[float] | None = None  # the latest day's sum of each recorded row, when asked
         self.rows: list[int] = []  # rows recorded each day (founded groups)
         self._group_ids = np.arange(self.n_groups)
 
     def last(self, name: str) -> np.ndarray:
         """The latest day's values of a per-group column, one per founded group."""
-        return self.blocks[-1][ROW[name]]
+        b = self.blocks[-1]
+        return _derive(b.copy())[ROW[name]] if name in DERIVED else b[ROW[name]]
 
     def total(self, name: str) -> float:
         """The latest day's sum of a per-group column over the founded groups."""
+        if name in DERIVED:
+            return float(self.last(name).sum())
+        if self._totals is None:
+            self._totals = self.blocks[-1].sum(axis=1).tolist()
         return self._totals[ROW[name]]
 
     def record(self, model: "CommunityModel") -> None:
@@ -99,37 +120,37 @@ class Recorder:
         T = len(TIERS)
         m = people.members
         gm = people.group[m]
-        # members by (group, tier), with the core team in an extra column
-        key = gm * (T + 1) + np.where(people.role[m] == ROLE_MEMBER, people.tier[m], T)
-        count = np.bincount(key, minlength=G * (T + 1)).reshape(G, T + 1)
-        sizes = count.sum(axis=1)
-        satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=G * (T + 1)).reshape(G, T + 1)
-        active = active_members(model)
-        speakers = (np.bincount(day.group, weights=day.posts > 0, minlength=G)
+        # members by (tier, group), with the core team as an extra tier (intp: tier x G needs the width)
+        tier = np.where(people.role[m] == ROLE_MEMBER, people.tier[m], np.intp(T))
+        if G == 1:  # the same numbers with fewer steps
+            key, sizes, active = tier, np.array([len(m)]), np.array([np.count_nonzero(_recent(model, m))])
+        else:
+            key = tier * G + gm
+            sizes, active = np.bincount(gm, minlength=G), np.bincount(gm[_recent(model, m)], minlength=G)
+        count = np.bincount(key, minlength=(T + 1) * G)
+        satisfaction = np.bincount(key, weights=people.satisfaction[m], minlength=(T + 1) * G)
+        speakers = (np.bincount(day.group[day.posts > 0], minlength=G)
                     if day.posts is not None and len(day.crowd) else np.zeros(G))
-        b = np.concatenate([
-            self._group_ids, sizes, active, active / np.maximum(sizes, 1), speakers, day.flows.ravel(),
+        b = np.concatenate([  # active_share's row holds active members here; _derive makes it the share
+            self._group_ids, sizes, active, active, speakers, day.flows.ravel(),
             day.joins.sum(axis=0), day.exits_by_reason.sum(axis=0),
             day.group_posts, day.member_posts, day.core_posts, day.questions, day.answered_questions, day.spam,
             day.quality, groups.quality, groups.noise_share, groups.silence, day.loudest_share, day.organizer_overload,
             day.policy_spend_yuan, day.policy_minutes, day.policy_minutes_short,
-            roster.organizers_per_group, roster.kols_per_group, count[:, :T].T.ravel(), satisfaction[:, :T].T.ravel(),
+            roster.organizers_per_group, roster.kols_per_group, count[:T * G], satisfaction[:T * G],
             np.bincount(gm, weights=people.relevance[m], minlength=G),
             np.bincount(gm, weights=people.novelty[m], minlength=G)]).reshape(len(ROWS), G)
-        counts = b[MEAN_OF]
-        counts[counts == 0] = np.nan  # an empty group (or tier) has no mean
-        b[MEANS] /= counts
         if not groups.founded.all():
             b = b[:, groups.founded]
         self.blocks.append(b)
-        self._totals = b.sum(axis=1).tolist()
+        self._totals = None
         self.rows.append(b.shape[1])
         self.daily["day"].append(day.index)
         self.daily["weekday"].append(model.calendar.weekday)
         self.daily["holiday"].append(model.calendar.is_holiday)
 
     def frame(self) -> pd.DataFrame:
-        values = np.concatenate(self.blocks, axis=1) if self.blocks else np.empty((len(ROWS), 0))
+        values = _derive(np.concatenate(self.blocks, axis=1)) if self.blocks else np.empty((len(ROWS), 0))
         data = {name: np.repeat(np.array(self.daily[name]), self.rows).astype(dtype) if name in DAILY
                 else values[ROW[name]].astype(dtype) for name, dtype in COLUMNS.items()}
         return pd.DataFrame(data)
@@ -153,15 +174,23 @@ def policy_totals(events: pd.DataFrame, policies: list[str]) -> dict:
     return out
 
 
+SUMMARY_COLUMNS = ("day", "members", "active_members", "active_share", "joins", "posts",
+                   *(f"joins_{v}" for v in VIA_NAMES), *(f"exits_{r}" for r in EXIT_REASONS),
+                   *(f"exits_{t}" for t in TIERS), "moved_out")  # moved_out: when recorded
+
+
 def lifetime_days(series: pd.DataFrame, dormant_active_share: float) -> int:
     """Days from founding until the weekly active share falls below ``dormant_active_share`` for good.
 
     Counted after the peak of active members; the horizon if the group never became dormant.
     """
-    active = series["active_members"].to_numpy()
+    return _lifetime_days(series["active_members"].to_numpy(), series["members"].to_numpy(), dormant_active_share)
+
+
+def _lifetime_days(active: np.ndarray, members: np.ndarray, dormant_active_share: float) -> int:
     if len(active) == 0:
         return 0
-    share = active / np.maximum(series["members"].to_numpy(), 1)
+    share = active / np.maximum(members, 1)
     peak_day = int(np.argmax(active))
     alive = share >= dormant_active_share
     alive[:peak_day + 1] = True
@@ -171,51 +200,61 @@ def lifetime_days(series: pd.DataFrame, dormant_active_share: float) -> int:
 def group_summary(series: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float,
                   parent: int = -1) -> dict:
     """Headline KPIs of one group from its time series (from its founding day) and member rows."""
-    peak = int(series["members"].idxmax() - series.index[0]) if len(series) else 0
-    last = series.iloc[-1]
-    exits = {r: int(series[f"exits_{r}"].sum()) for r in EXIT_REASONS}
-    joined = int(series["joins"].sum())
+    columns = {c: series[c].to_numpy() for c in SUMMARY_COLUMNS if c in series}
+    return _group_summary(columns, members["posts"].to_numpy(), members["newbie"].to_numpy(), dormant_active_share,
+                          parent)
+
+
+def _group_summary(s: dict[str, np.ndarray], posts: np.ndarray, newbie: np.ndarray, dormant_active_share: float,
+                   parent: int) -> dict:
+    """``group_summary`` of the group's columns and its members' posts and newbie flags."""
+    members, active, day = s["members"], s["active_members"], s["day"]
+    exits = {r: int(np.nansum(s[f"exits_{r}"])) for r in EXIT_REASONS}
     return {
-        "founded_day": int(series["day"].iloc[0]),
+        "founded_day": int(day[0]),
         "parent": int(parent),  # the group it was cloned from (replication); -1 for a founding group
-        "peak_members": int(series["members"].max()),
-        "peak_day": int(series["day"].iloc[peak]),
-        "peak_active_members": int(series["active_members"].max()),
-        "peak_active_share": round(float(series["active_share"].max()), 4),
-        "mean_active_share": round(float(series["active_share"].mean()), 4),
-        "final_members": int(last["members"]),
-        "final_active_members": int(last["active_members"]),
-        "lifetime_days": lifetime_days(series, dormant_active_share),
-        "joined": joined,
-        "joined_by": {v: int(series[f"joins_{v}"].sum()) for v in VIA_NAMES},
+        "peak_members": int(np.nanmax(members)),
+        "peak_day": int(day[np.argmax(members)]),
+        "peak_active_members": int(np.nanmax(active)),
+        "peak_active_share": round(float(np.nanmax(s["active_share"])), 4),
+        "mean_active_share": round(float(np.nanmean(s["active_share"])), 4),
+        "final_members": int(members[-1]),
+        "final_active_members": int(active[-1]),
+        "lifetime_days": _lifetime_days(active, members, dormant_active_share),
+        "joined": int(np.nansum(s["joins"])),
+        "joined_by": {v: int(np.nansum(s[f"joins_{v}"])) for v in VIA_NAMES},
         "left": int(sum(exits.values())),
         "exits_by_reason": exits,
-        "exits_by_tier": {t: int(series[f"exits_{t}"].sum()) for t in TIERS},
-        "moved_out": int(series["moved_out"].sum()) if "moved_out" in series else 0,
-        "posts": int(series["posts"].sum()),
-        "members_never_posted_share": round(float((members["posts"] == 0).mean()), 4) if len(members) else 0.0,
-        "newbie_share": round(float(members["newbie"].mean()), 4) if len(members) else 0.0,
+        "exits_by_tier": {t: int(np.nansum(s[f"exits_{t}"])) for t in TIERS},
+        "moved_out": int(np.nansum(s["moved_out"])) if "moved_out" in s else 0,
+        "posts": int(np.nansum(s["posts"])),
+        "members_never_posted_share": round(float((posts == 0).mean()), 4) if len(posts) else 0.0,
+        "newbie_share": round(float(newbie.mean()), 4) if len(newbie) else 0.0,
     }
 
 
 def summarize(timeseries: pd.DataFrame, members: pd.DataFrame, dormant_active_share: float,
               parents: dict | None = None) -> dict:
     """Headline KPIs: per group (``parents`` maps a cloned group to its parent) and over all groups."""
+    columns = {c: timeseries[c].to_numpy() for c in SUMMARY_COLUMNS if c in timeseries}
+    group = timeseries["group"].to_numpy()
+    member_group, posts, newbie = (members[c].to_numpy() for c in ("group", "posts", "newbie"))
     per_group = {}
-    for g, series in timeseries.groupby("group", sort=True):
-        per_group[str(g)] = group_summary(series.reset_index(drop=True), members[members["group"] == g],
-                                          dormant_active_share, (parents or {}).get(int(g), -1))
-    total = timeseries.groupby("day", sort=True)[["members", "active_members", "joins", "exits", "posts"]].sum()
-    total["active_share"] = total["active_members"] / total["members"].clip(lower=1)
+    for g in np.unique(group):
+        rows, mine = group == g, member_group == g
+        per_group[str(g)] = _group_summary({c: v[rows] for c, v in columns.items()}, posts[mine], newbie[mine],
+                                           dormant_active_share, (parents or {}).get(int(g), -1))
+    day, total = _per_day(columns["day"], {c: columns[c] for c in ("members", "active_members")})
+    peak = int(np.argmax(total["members"])) if len(day) else 0
     headline = {
         "groups": len(per_group),
-        "peak_members": int(total["members"].max()),
-        "peak_day": int(total["members"].idxmax()),
-        "final_members": int(total["members"].iloc[-1]),
-        "peak_active_share": round(float(total["active_share"].max()), 4),
-        "lifetime_days": lifetime_days(total, dormant_active_share),
+        "peak_members": int(np.nanmax(total["members"])),
+        "peak_day": int(day[peak]),
+        "final_members": int(total["members"][-1]),
+        "peak_active_share": round(float(np.nanmax(total["active_members"] / np.maximum(total["members"], 1))), 4),
+        "lifetime_days": _lifetime_days(total["active_members"], total["members"], dormant_active_share),
         "ever_joined": len(members),
-        "left": int((members["left_day"] >= 0).sum()),
+        "left": int((members["left_day"].to_numpy() >= 0).sum()),
     }
     return json.loads(json.dumps({"headline": headline, "groups": per_group}))
 
@@ -234,40 +273,52 @@ def _ratio(num, den) -> float:
     return float(num) / float(den) if den else float("nan")
 
 
-def _daily(timeseries: pd.DataFrame, columns) -> pd.DataFrame:
-    """The columns summed over groups, one row per recorded day (index: day)."""
-    day = timeseries["day"]
-    if day.is_unique and day.is_monotonic_increasing:  # one group: already one row per day, in order
-        return timeseries.set_index("day")[list(columns)]
-    return timeseries.groupby("day", sort=True)[list(columns)].sum()
+def _per_day(day: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The recorded days in order and each column summed over groups per day (pandas' groupby sum)."""
+    if (np.diff(day) > 0).all():  # one group: already one row per day, in order
+        return day, columns
+    daily = pd.DataFrame({"day": day, **columns}).groupby("day", sort=True).sum()
+    return daily.index.to_numpy(), {c: daily[c].to_numpy() for c in columns}
+
+
+def _daily(timeseries: pd.DataFrame, columns) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The recorded days and the columns summed over groups, one value per day."""
+    return _per_day(timeseries["day"].to_numpy(), {c: timeseries[c].to_numpy() for c in columns})
+
+
+def _new_per_block(day: np.ndarray, joins: dict[str, np.ndarray], period_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each block's first day and its new members (joins per route summed), blocks of ``period_days``
+    counted from the first recorded day."""
+    daily = sum(joins[f"joins_{v}"] for v in NEW_MEMBER_ROUTES)
+    if not len(day):
+        return day, daily.astype(np.int64)
+    block = day[0] + (day - day[0]) // period_days * period_days
+    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    return block[starts], np.add.reduceat(daily, starts).astype(np.int64)
 
 
 def new_members_series(timeseries: pd.DataFrame, period_days: int = 1) -> pd.Series:
     """New members per period: joins by invitation or recruitment (founders, ``joins_seed``, and
     members moved between groups, ``joins_moved``, are not new), summed over groups, in blocks of
     ``period_days`` counted from the first recorded day (index: the block's first day)."""
-    daily = _daily(timeseries, [f"joins_{v}" for v in NEW_MEMBER_ROUTES]).sum(axis=1)
-    if daily.empty:
-        return daily.astype(np.int64)
-    first = int(daily.index[0])
-    block = first + (daily.index.to_numpy() - first) // period_days * period_days
-    return daily.groupby(block).sum().astype(np.int64).rename_axis("day")
+    first, joined = _new_per_block(*_daily(timeseries, [f"joins_{v}" for v in NEW_MEMBER_ROUTES]), period_days)
+    return pd.Series(joined, index=pd.Index(first, name="day"))
 
 
 def new_members(timeseries: pd.DataFrame) -> dict:
     """New members (用户新增量): ``total`` joins by invitation or recruitment over the table; founders
     (``seed`` joins) apart; ``per_day`` = total / days recorded; ``per_week`` = 7 x per_day; the
     busiest 7-day block (from the first recorded day) and its first day."""
-    days = timeseries["day"].nunique()
-    weekly = new_members_series(timeseries, 7)
-    total = int(weekly.sum())
+    day, joins = _daily(timeseries, [f"joins_{v}" for v in NEW_MEMBER_ROUTES])
+    first, weekly = _new_per_block(day, joins, 7)
+    total, days = int(weekly.sum()), len(day)
     return {
         "total": total,
-        "founders": int(timeseries["joins_seed"].sum()),
+        "founders": int(np.nansum(timeseries["joins_seed"].to_numpy())),
         "per_day": _ratio(total, days),
         "per_week": 7.0 * _ratio(total, days),
         "peak_week": int(weekly.max()) if len(weekly) else 0,
-        "peak_week_first_day": int(weekly.idxmax()) if len(weekly) else None,
+        "peak_week_first_day": int(first[np.argmax(weekly)]) if len(weekly) else None,
     }
 
 
@@ -275,11 +326,12 @@ def activity(timeseries: pd.DataFrame) -> dict:
     """Active members (spoke within the active window, 7 days by default: ``active_members``) on the
     last day and on average over recorded days; activity frequency (群活动频次) = posts per active
     member per day = all posts / active-member-days (sum of ``posts`` / sum of ``active_members``)."""
-    daily = _daily(timeseries, ["active_members", "posts"])
+    _, daily = _daily(timeseries, ["active_members", "posts"])
+    active = daily["active_members"]
     return {
-        "active_members_final": int(daily["active_members"].iloc[-1]) if len(daily) else 0,
-        "active_members_mean": float(daily["active_members"].mean()) if len(daily) else float("nan"),
-        "posts_per_active_member_day": _ratio(daily["posts"].sum(), daily["active_members"].sum()),
+        "active_members_final": int(active[-1]) if len(active) else 0,
+        "active_members_mean": float(np.nanmean(active)) if len(active) else float("nan"),
+        "posts_per_active_member_day": _ratio(np.nansum(daily["posts"]), np.nansum(active)),
     }
 
 
@@ -288,7 +340,7 @@ def participation_rate(timeseries: pd.DataFrame, window: str = "week") -> float:
     the window: ``"day"`` = that day (``speakers`` / ``members``), ``"week"`` = within the active
     window (``active_members`` / ``members``), pooled over days and groups (member-day weighted)."""
     column = {"day": "speakers", "week": "active_members"}[window]
-    return _ratio(timeseries[column].sum(), timeseries["members"].sum())
+    return _ratio(np.nansum(timeseries[column].to_numpy()), np.nansum(timeseries["members"].to_numpy()))
 
 
 def _stayed(joined: np.ndarray, left: np.ndarray, horizon_days: int) -> np.ndarray:
@@ -359,13 +411,14 @@ def satisfaction_by_tier(timeseries: pd.DataFrame) -> dict:
     the last recorded day, ``mean`` over all member-days (weighted by ``members_<tier>``, so groups
     and days count by their members); NaN where the tier had no members."""
     out = {}
+    day = timeseries["day"].to_numpy()
     for t in TIERS:
         n = timeseries[f"members_{t}"].to_numpy(np.float64)
         s = np.nan_to_num(timeseries[f"satisfaction_{t}"].to_numpy(np.float64)) * n
-        daily = _daily(pd.DataFrame({"day": timeseries["day"].to_numpy(), "n": n, "s": s}), ["n", "s"])
-        last = daily.iloc[-1] if len(daily) else None
-        out[t] = {"final": _ratio(last["s"], last["n"]) if last is not None else float("nan"),
-                  "mean": _ratio(daily["s"].sum(), daily["n"].sum())}
+        _, daily = _per_day(day, {"n": n, "s": s})
+        n, s = daily["n"], daily["s"]
+        out[t] = {"final": _ratio(s[-1], n[-1]) if len(n) else float("nan"),
+                  "mean": _ratio(np.nansum(s), np.nansum(n))}
     return out
 
 
@@ -414,19 +467,19 @@ def cost_per_active_member(timeseries: pd.DataFrame, checkpoints=COST_CHECKPOINT
     same totals as the policy rows of events) summed up to a day, divided by the active members on
     that day. ``end``: the last recorded day; ``day_<D>``: after the first D run days (days 0 .. D-1),
     only when recorded. NaN per member when nobody is active."""
-    daily = _daily(timeseries, ["policy_spend_yuan", "policy_minutes", "active_members"])
+    days, daily = _daily(timeseries, ["policy_spend_yuan", "policy_minutes", "active_members"])
 
-    def at(day: int) -> dict:
-        upto = daily.loc[:day]
-        active = int(daily.loc[day, "active_members"])
-        spend, hours = float(upto["policy_spend_yuan"].sum()), float(upto["policy_minutes"].sum()) / 60.0
-        return {"day": int(day), "spend_yuan": spend, "organizer_hours": hours, "active_members": active,
+    def at(i: int) -> dict:
+        active = int(daily["active_members"][i])
+        spend = float(np.nansum(daily["policy_spend_yuan"][:i + 1]))
+        hours = float(np.nansum(daily["policy_minutes"][:i + 1])) / 60.0
+        return {"day": int(days[i]), "spend_yuan": spend, "organizer_hours": hours, "active_members": active,
                 "yuan_per_active_member": _ratio(spend, active), "hours_per_active_member": _ratio(hours, active)}
 
-    out = {"end": at(int(daily.index[-1])) if len(daily) else None}
+    out = {"end": at(len(days) - 1) if len(days) else None}
     for d in checkpoints:
-        if d - 1 in daily.index:
-            out[f"day_{d}"] = at(d - 1)
+        if d - 1 in days:
+            out[f"day_{d}"] = at(int(np.searchsorted(days, d - 1)))
     return out
 
 

@@ -27,7 +27,9 @@ def result(small) -> Result:
 
 
 def partials(parent) -> list:
-    return [p.name for p in parent.iterdir() if ".partial" in p.name]
+    """Partial files or directories left in ``parent`` or in the run directories under it."""
+    return [p.name for p in parent.glob("*") if ".partial" in p.name] + [
+        p.name for p in parent.glob("*/*") if ".partial" in p.name]
 
 
 def assert_tables_equal(a, b) -> None:
@@ -103,14 +105,14 @@ def break_plot(monkeypatch):
 
 
 def break_events_table(monkeypatch):
-    original = pd.DataFrame.to_parquet
+    original = sim.outputs.to_parquet
 
-    def to_parquet(self, path, *args, **kwargs):
+    def to_parquet(df, path, *args, **kwargs):
         if str(path).endswith("events.parquet"):
             raise Interrupted("disk full")
-        return original(self, path, *args, **kwargs)
+        return original(df, path, *args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+    monkeypatch.setattr(sim.outputs, "to_parquet", to_parquet)
 
 
 def break_third_move(monkeypatch, exc=Interrupted):
