@@ -204,3 +204,14 @@ def test_load_run_refuses_an_empty_or_missing_directory(tmp_path):
     for path in (tmp_path / "empty", tmp_path / "missing"):
         with pytest.raises(FileNotFoundError, match="summary.json"):
             load_run(path)
+
+
+def test_parquet_files_are_the_bytes_pandas_writes(small, tmp_path):
+    """The cached-schema writer equals ``DataFrame.to_parquet`` byte for byte, first layout and cached."""
+    for k, result in enumerate([run(small(days=40, size=600)), run(small(days=30, size=700, seed=3))]):
+        for name in TABLES:
+            df = getattr(result, name)
+            mine, theirs = tmp_path / f"{k}-{name}-mine.parquet", tmp_path / f"{k}-{name}-pandas.parquet"
+            sim.outputs.to_parquet(df, mine)
+            df.to_parquet(theirs, index=False)
+            assert mine.read_bytes() == theirs.read_bytes(), name
