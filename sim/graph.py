@@ -23,6 +23,9 @@ import scipy.sparse as sp
 from .config import GraphConfig, TIERS
 
 
+FEW_ROWS = 4  # neighbors: up to this many people, row slices (cheaper than the vectorised gather)
+
+
 class GraphFileError(ValueError):
     """The graph file is missing or cannot be read; the message names the file."""
 
@@ -51,6 +54,11 @@ class SocialGraph:
         """All (person, neighbour, strength) triples for ``people``, vectorised over CSR rows."""
         adj = self.adjacency
         people = np.asarray(people, dtype=np.int64)
+        if 0 < len(people) <= FEW_ROWS:  # a few rows: slices
+            spans = [adj.indptr[p:p + 2].tolist() for p in people.tolist()]
+            return (np.repeat(people, [end - start for start, end in spans]),
+                    np.concatenate([adj.indices[start:end] for start, end in spans]).astype(np.int64),
+                    np.concatenate([adj.data[start:end] for start, end in spans]))
         starts, ends = adj.indptr[people], adj.indptr[people + 1]
         counts = ends - starts
         total = int(counts.sum())
