@@ -51,8 +51,8 @@ def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, 
     open_groups = ((lively > 0) & (active > 0)).nonzero()[0]  # a silent or full group invites nobody
     if len(open_groups) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    bound = frontier.max_count * max(active[open_groups].tolist())
-    p_max = float(join_probability(bound, 1.0, max(lively[open_groups].tolist()), cfg))
+    bound = frontier.max_count * active[open_groups].max()
+    p_max = float(join_probability(bound, 1.0, lively[open_groups].max(), cfg))
     keys, k = frontier.draw(open_groups, p_max, model.rng)
     q, g = frontier.decode(keys)
     if len(q) == 0:  # nobody drawn: the stages below would take no random numbers
@@ -132,7 +132,7 @@ def arrive(model) -> None:
         q, g = invited(model, active, liveliness(model) * (room > 0))  # a full group invites nobody
     else:  # every group is full: no invitations (the frontier still takes today's changes)
         people.frontier.flush()
-        q = g = np.empty(0, np.int64)
+        q, g = np.empty(0, np.int64), np.empty(0, np.int64)
     n_invited = len(q)  # the candidates: invitees first, then recruits
     rec_q, rec_g = recruited(model)
     if len(rec_q):
