@@ -26,24 +26,19 @@ def bernoulli_positions(n: int, p: float, rng: np.random.Generator) -> np.ndarra
     chunks, pos = [], -1
     while pos < n - 1:
         expected = (n - 1 - pos) * p
-        gaps = rng.geometric(p, size=int(expected + 5 * math.sqrt(expected) + 16))
-        steps = pos + np.cumsum(gaps)
+        steps = rng.geometric(p, size=int(expected + 5 * math.sqrt(expected) + 16)).cumsum()
+        steps += pos
         chunks.append(steps)
         pos = int(steps[-1])
     out = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
-    return out[out < n]
+    return out[: out.searchsorted(n)]  # increasing: the positions below n are a prefix
 
 
 def _merge(a_keys, a_counts, b_keys, b_counts):
-    """Merge two sorted runs with disjoint keys in one linear pass."""
-    at = np.searchsorted(a_keys, b_keys) + np.arange(len(b_keys))
-    from_b = np.zeros(len(a_keys) + len(b_keys), dtype=bool)
-    from_b[at] = True
-    keys = np.empty(len(from_b), dtype=np.int64)
-    counts = np.empty(len(from_b), dtype=np.int32)
-    keys[from_b], keys[~from_b] = b_keys, a_keys
-    counts[from_b], counts[~from_b] = b_counts, a_counts
-    return keys, counts
+    """Merge two sorted runs with disjoint keys (a stable sort of the two runs is one linear merge)."""
+    keys = np.concatenate([a_keys, b_keys])
+    order = keys.argsort(kind="stable")
+    return keys[order], np.concatenate([a_counts, b_counts])[order]
 
 
 class Frontier:
@@ -76,26 +71,36 @@ class Frontier:
             return
         keys, deltas = self._pending[0] if len(self._pending) == 1 else map(np.concatenate, zip(*self._pending))
         self._pending = []
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        first = np.concatenate(([True], keys[1:] != keys[:-1])).nonzero()[0]
-        uk, dsum = keys[first], np.add.reduceat(deltas[order], first)  # each key once, its summed change
-        new = dsum > 0  # keys in neither run that count friends now
+        order = keys.argsort(kind="stable")
+        keys, deltas = keys[order], deltas[order]
+        step = keys[1:] != keys[:-1]
+        if not step.all():  # a key changed more than once: each key once, its summed change
+            first = np.concatenate(([True], step)).nonzero()[0]
+            keys, deltas = keys[first], np.add.reduceat(deltas, first)
         for run_keys, run_counts in ((self.keys, self.counts), (self.side_keys, self.side_counts)):
-            if len(run_keys) == 0:
+            if len(run_keys) == 0 or len(keys) == 0:
                 continue
-            pos = np.searchsorted(run_keys, uk)
-            found = run_keys.take(pos, mode="clip") == uk
-            if found.any():
-                at = pos[found]
-                run_counts[at] += dsum[found]
-                self.max_count = max(self.max_count, int(run_counts[at].max()))
-                new &= ~found
+            pos = run_keys.searchsorted(keys)
+            found = run_keys.take(pos, mode="clip") == keys
+            if found.all():
+                self._change(run_counts, pos, deltas)
+                keys, deltas = keys[:0], deltas[:0]
+            elif found.any():
+                self._change(run_counts, pos[found], deltas[found])
+                keys, deltas = keys[~found], deltas[~found]  # the keys in neither run so far
+        new = deltas > 0  # keys in neither run that count friends now
         if new.any():
-            self.max_count = max(self.max_count, int(dsum[new].max()))
-            self.side_keys, self.side_counts = _merge(self.side_keys, self.side_counts, uk[new], dsum[new])
+            keys, deltas = keys[new], deltas[new]
+            self.max_count = max(self.max_count, int(deltas.max()))
+            self.side_keys, self.side_counts = _merge(self.side_keys, self.side_counts, keys, deltas)
         if len(self.side_keys) > max(MIN_SIDE, len(self.keys) // 8):
             self._merge_side()
+
+    def _change(self, run_counts: np.ndarray, at: np.ndarray, deltas: np.ndarray) -> None:
+        """Add ``deltas`` to the counts at positions ``at`` of a run; keep ``max_count`` a bound."""
+        counts = run_counts[at] + deltas
+        run_counts[at] = counts
+        self.max_count = max(self.max_count, int(counts.max()))
 
     def _merge_side(self) -> None:
         self.keys, self.counts = _merge(self.keys, self.counts, self.side_keys, self.side_counts)
@@ -115,14 +120,17 @@ class Frontier:
     def draw(self, groups: np.ndarray, p: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Each entry of the given groups kept independently with probability p: (keys, counts)."""
         groups = np.asarray(groups, dtype=np.int64)
-        bounds = np.concatenate([groups, groups + 1]) * self.n_people  # the groups' key ranges: starts, then ends
-        keys_out, counts_out = [np.empty(0, np.int64)], [np.empty(0, np.int32)]
+        if len(groups) == 1:  # one contiguous range
+            bounds = [int(groups[0]) * self.n_people, (int(groups[0]) + 1) * self.n_people]
+        else:
+            bounds = np.concatenate([groups, groups + 1]) * self.n_people  # the groups' key ranges: starts, then ends
+        keys_out, counts_out = [], []
         for run_keys, run_counts in self.parts():
             if len(run_keys) == 0:  # nothing to draw (and no random numbers used)
                 continue
-            if len(groups) == 1:  # one contiguous range
+            if len(groups) == 1:
                 start, end = run_keys.searchsorted(bounds).tolist()
-                idx = start + bernoulli_positions(end - start, p, rng)
+                idx = bernoulli_positions(end - start, p, rng) + start
             else:
                 starts, ends = run_keys.searchsorted(bounds).reshape(2, -1)
                 lengths = ends - starts
@@ -130,10 +138,13 @@ class Frontier:
                 pos = bernoulli_positions(int(lengths.sum()), p, rng)
                 which = np.searchsorted(offsets, pos, side="right") - 1
                 idx = starts[which] + pos - offsets[which]
-            keys_out.append(run_keys[idx])
-            counts_out.append(run_counts[idx])
-        if len(keys_out) == 2:  # one run drawn from
-            return keys_out[1], counts_out[1]
+            if len(idx):
+                keys_out.append(run_keys[idx])
+                counts_out.append(run_counts[idx])
+        if len(keys_out) == 1:  # one run drawn from
+            return keys_out[0], counts_out[0]
+        if not keys_out:
+            return np.empty(0, np.int64), np.empty(0, np.int32)
         return np.concatenate(keys_out), np.concatenate(counts_out)
 
     def compact(self, status: np.ndarray, pool: int) -> None:

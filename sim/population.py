@@ -22,6 +22,7 @@ VIA_SEED, VIA_INVITED, VIA_RECRUITED, VIA_MOVED = 0, 1, 2, 3
 VIA_NAMES = ("seed", "invited", "recruited", "moved")  # moved: cross-introduced from another group (交叉引入)
 HIGH, MID, LOW = 0, 1, 2
 NEVER = -1
+FEW_NEWCOMERS = 4  # MemberTable.add: up to this many, one person at a time (numpy's per-call cost would dominate)
 ONLINE_BYTES = 8  # one byte per slot, padded to 8 so a person's habit is one 64-bit word
 
 
@@ -115,25 +116,44 @@ class MemberTable:
         if len(people) == 0:
             return
         assert (self.status[people] == POOL).all(), "only people in the pool can join"
-        self.status[people] = MEMBER
-        self.group[people] = groups
-        self.joined_day[people] = day
-        self.via[people] = via
-        self.satisfaction[people] = satisfaction
-        self.novelty[people] = 1.0
-        self.ties_inside[people] = 0.0
-        self.relevance[people] = self.match[people, group_topics[groups]]
+        if len(people) <= FEW_NEWCOMERS and np.ndim(day) == 0 and np.ndim(satisfaction) == 0:
+            for person, group in zip(people.tolist(), np.asarray(groups).tolist()):
+                self._enter(person, group, day, via, satisfaction, group_topics[group])
+        else:
+            self.status[people] = MEMBER
+            self.group[people] = groups
+            self.joined_day[people] = day
+            self.via[people] = via
+            self.satisfaction[people] = satisfaction
+            self.novelty[people] = 1.0
+            self.ties_inside[people] = 0.0
+            self.relevance[people] = self.match[people, group_topics[groups]]
         self._members = None
         src, nbr, w = self.graph.neighbors(people)
-        same = (self.status[nbr] == MEMBER) & (self.group[nbr] == self.group[src])
+        nbr_status = self.status[nbr]
+        same = (nbr_status == MEMBER) & (self.group[nbr] == self.group[src])
         # each new member gains every tie to a member of its group; old members gain the new tie
         np.add.at(self.ties_inside, src[same], w[same])
-        joining = np.zeros(self.n, dtype=bool)
-        joining[people] = True
-        old = same & ~joining[nbr]
+        old = same
+        if len(people) > 1:  # ties between newcomers were counted above (one newcomer has no tie to itself)
+            joining = np.zeros(self.n, dtype=bool)
+            joining[people] = True
+            old = same & ~joining[nbr]
         np.add.at(self.ties_inside, nbr[old], w[old])
-        outside = self.status[nbr] == POOL
-        self.frontier.update(nbr[outside], self.group[src[outside]], self.pull[src[outside]])
+        outside = nbr_status == POOL
+        inviter = src[outside]
+        self.frontier.update(nbr[outside], self.group[inviter], self.pull[inviter])
+
+    def _enter(self, person: int, group: int, day: int, via: int, satisfaction: float, topic: int) -> None:
+        """``add``'s state changes for one person, by scalar writes."""
+        self.status[person] = MEMBER
+        self.group[person] = group
+        self.joined_day[person] = day
+        self.via[person] = via
+        self.satisfaction[person] = satisfaction
+        self.novelty[person] = 1.0
+        self.ties_inside[person] = 0.0
+        self.relevance[person] = self.match[person, topic]
 
     def remove(self, people: np.ndarray, day: int, reason: int | np.ndarray) -> None:
         """Members leave their group for good, with a day and a reason (one, or one each)."""

@@ -24,6 +24,7 @@ from .core_team import poisson_draws
 
 
 COMPACT_EVERY_DAYS = 28  # drop stale frontier entries (people who joined or left) this often
+FEW_CANDIDATES = 32  # admit up to this many candidates one by one (numpy's per-call cost would dominate)
 
 
 def join_probability(k_active: np.ndarray, match: np.ndarray, liveliness: np.ndarray, cfg) -> np.ndarray:
@@ -54,9 +55,13 @@ def invited(model, active: np.ndarray, lively: np.ndarray) -> tuple[np.ndarray, 
     p_max = float(join_probability(bound, 1.0, lively[open_groups].max(), cfg))
     keys, k = frontier.draw(open_groups, p_max, model.rng)
     q, g = frontier.decode(keys)
+    if len(q) == 0:  # nobody drawn: the stages below would take no random numbers
+        return q, g
     social = join_probability(k * active[g], 1.0, lively[g], cfg)  # all but the match factor
     first = (model.rng.random(len(q)) * p_max < social) & (people.status[q] == POOL)
     q, g = q[first], g[first]
+    if len(q) == 0:
+        return q, g
     match = people.match[q, model.groups.topic[g]]
     accept = model.rng.random(len(q)) < cfg.min_match + (1.0 - cfg.min_match) * match
     return q[accept], g[accept]
@@ -72,19 +77,24 @@ def recruited(model) -> tuple[np.ndarray, np.ndarray]:
     if total == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     draw = model.rng.integers(0, people.n, 3 * total + 16)
-    draw = draw[people.status[draw] == POOL]
-    _, first = np.unique(draw, return_index=True)
-    draw = draw[np.sort(first)][:total]
+    pool = draw[people.status[draw] == POOL].tolist()
+    draw = np.array(list(dict.fromkeys(pool))[:total], dtype=np.int64)  # each person once, at their first draw
     groups = np.repeat(np.arange(len(n_leads)), n_leads)[: len(draw)]
     accept = model.rng.random(len(draw)) < model.config.organizers.lead_accept_prob
     return draw[accept], groups[accept]
 
 
 def admit(people: np.ndarray, groups: np.ndarray, room: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Which candidates get in: one group per person, at most ``room[g]`` per group, in random order."""
+    """Which candidates get in: one group per person, at most ``room[g]`` per group, in random order.
+
+    In a random order of the candidates, a person's first candidacy is the one that counts, and it is
+    admitted while its group has room. Returns the admitted candidates' indices, in that order.
+    """
     if len(people) == 0:  # nobody (the permutation would take no random numbers either)
         return np.empty(0, np.int64)
     order = rng.permutation(len(people))
+    if len(people) <= FEW_CANDIDATES:
+        return _admit_in_turn(order, people, groups, room)
     people, groups = people[order], groups[order]
     by_person = np.argsort(people, kind="stable")
     sorted_people = people[by_person]
@@ -99,30 +109,53 @@ def admit(people: np.ndarray, groups: np.ndarray, room: np.ndarray, rng: np.rand
     return order[admitted]
 
 
+def _admit_in_turn(order: np.ndarray, people: np.ndarray, groups: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """``admit`` for a few candidates, one at a time in the given order."""
+    person, group, left = people.tolist(), groups.tolist(), room.tolist()
+    seen, admitted = set(), []
+    for i in order.tolist():
+        if person[i] in seen:
+            continue
+        seen.add(person[i])
+        if left[group[i]] > 0:
+            left[group[i]] -= 1
+            admitted.append(i)
+    return np.array(admitted, dtype=np.int64)
+
+
 def arrive(model) -> None:
     """Today's joins: invitations along ties and recruited leads, within each group's capacity."""
     day, people = model.day_state, model.people
     active = day.active_share if day.active_share is not None else active_share(model)
     room = np.maximum(model.groups.capacity - people.group_sizes(), 0)
-    inv_q, inv_g = invited(model, active, liveliness(model) * (room > 0))  # a full group invites nobody
+    if room.any():
+        q, g = invited(model, active, liveliness(model) * (room > 0))  # a full group invites nobody
+    else:  # every group is full: no invitations (the frontier still takes today's changes)
+        people.frontier.flush()
+        q, g = np.empty(0, np.int64), np.empty(0, np.int64)
+    n_invited = len(q)  # the candidates: invitees first, then recruits
     rec_q, rec_g = recruited(model)
-    q = np.concatenate([inv_q, rec_q])
-    g = np.concatenate([inv_g, rec_g])
-    by_invitation = np.arange(len(q)) < len(inv_q)  # the others were recruited
+    if len(rec_q):
+        q, g = np.concatenate([q, rec_q]), np.concatenate([g, rec_g])
     if model.policies:  # entry thresholds (sim.policies): candidates who do not pass stay out
         passed = model.policies.screen(model, q, g)
-        q, g, by_invitation = q[passed], g[passed], by_invitation[passed]
+        n_invited = int(passed[:n_invited].sum())
+        q, g = q[passed], g[passed]
     chosen = admit(q, g, room, model.rng)
     if len(chosen):
         sat = model.config.rules.satisfaction.start
-        invitees = by_invitation[chosen]
+        invitees = chosen < n_invited
         for v, pick in ((VIA_INVITED, chosen[invitees]), (VIA_RECRUITED, chosen[~invitees])):
-            day.joins[v] = np.bincount(g[pick], minlength=day.n_groups)
-            people.add(q[pick], g[pick], day.index, v, sat, model.groups.topic)
+            if len(pick) == 0:
+                day.joins[v] = 0
+                continue
+            pick_g = g[pick]
+            day.joins[v] = np.bincount(pick_g, minlength=day.n_groups)
+            people.add(q[pick], pick_g, day.index, v, sat, model.groups.topic)
         if model.policies:
             model.policies.on_join(model, q[chosen], g[chosen])
     else:
-        day.joins[[VIA_INVITED, VIA_RECRUITED]] = 0
+        day.joins[VIA_INVITED] = day.joins[VIA_RECRUITED] = 0
     model.groups.joins_yesterday = day.joins[VIA_INVITED] + day.joins[VIA_RECRUITED]  # founders were welcomed on day 0
     if day.index % COMPACT_EVERY_DAYS == COMPACT_EVERY_DAYS - 1:
         people.frontier.compact(people.status, POOL)
