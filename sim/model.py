@@ -43,6 +43,20 @@ DAILY_TOTALS = {name: _total(name) for name in ("members", "active_members", "jo
                                                  "policy_spend_yuan", "policy_minutes")}
 
 
+class DailyTotals(mesa.DataCollector):
+    """Mesa's DataCollector of ``DAILY_TOTALS``: after its first day it appends the recorder's totals
+    directly (what Mesa's ``collect`` records for them: floats, which need no copy); other reporters
+    are collected by Mesa."""
+
+    def collect(self, model) -> None:
+        if not (self._validated and self.model_reporters == DAILY_TOTALS and not self.agent_reporters
+                and not self.agenttype_reporters):
+            return super().collect(model)
+        self._collection_steps.append(model.time)
+        for name, values in self.model_vars.items():
+            values.append(model.recorder.total(name))
+
+
 class CommunityModel(mesa.Model):
     """A network of chat groups growing from, and draining back into, a social graph.
 
@@ -78,7 +92,7 @@ class CommunityModel(mesa.Model):
         self.groups = self._found_groups()
         self.group_sizes = self.people.group_sizes()
         self.recorder = Recorder(self)
-        self.datacollector = mesa.DataCollector(model_reporters=DAILY_TOTALS)
+        self.datacollector = DailyTotals(model_reporters=DAILY_TOTALS)
         self.policies.setup(self)
 
     # ------------------------------------------------------------------ the day

@@ -22,4 +22,4 @@ def update(model) -> None:
     refresh = refresh.clip(0.0, 1.0)
     n = people.novelty[crowd]
     keep = 0.5 ** (1.0 / cfg.half_life_days)
-    people.novelty[crowd] = n * keep + (1.0 - n) * refresh.astype(np.float32)[day.group]
+    people.novelty[crowd] = n * keep + (1.0 - n) * day.spread(refresh.astype(np.float32))
