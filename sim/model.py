@@ -9,7 +9,7 @@ from . import rules
 from .agents import KOL, CoreMember, CoreTeam, Member, Organizer
 from .calendar import Calendar
 from .config import EXIT_REASONS, Config
-from .day import Day
+from .day import Day, tier_table
 from .graph import build_graph
 from .groups import Groups
 from .observe import Recorder
@@ -85,7 +85,8 @@ class CommunityModel(mesa.Model):
         traits = draw_people(self.graph.n, config.population, self.graph, self.calendar.slot_online_share, self.rng)
         n_groups = config.groups.count + self.policies.extra_groups()  # reserved slots stay unfounded till used
         self.people = MemberTable(traits, self.graph, n_groups)
-        self.expectation = np.asarray(config.population.expectation_by_tier, dtype=np.float32)[self.people.tier]
+        self._by_tier: dict[tuple, np.ndarray] = {}
+        self.expectation = self.by_tier(config.population.expectation_by_tier)
         self.events: list[tuple] = []
         self.team = CoreTeam(n_groups)
         self.day_state = Day(-1, np.empty(0, dtype=np.int64), n_groups)
@@ -94,6 +95,15 @@ class CommunityModel(mesa.Model):
         self.recorder = Recorder(self)
         self.datacollector = DailyTotals(model_reporters=DAILY_TOTALS)
         self.policies.setup(self)
+
+    def by_tier(self, values) -> np.ndarray:
+        """Per person: the entry of ``values`` (one per potential tier) for their tier, float32
+        (computed once per ``values``)."""
+        key = tuple(values)
+        table = self._by_tier.get(key)
+        if table is None:
+            table = self._by_tier[key] = tier_table(key)[self.people.tier]
+        return table
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:

@@ -55,7 +55,10 @@ def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     u = rng.random(len(rate), dtype=np.float32)
     p0 = np.exp(-rate)
     k = np.zeros(len(rate), dtype=np.int32)
-    idx = ((u >= p0) & (rate <= LARGE_RATE)).nonzero()[0]
+    big = (rate > LARGE_RATE).nonzero()[0]  # numpy's sampler draws these (below)
+    idx = (u >= p0).nonzero()[0]
+    if big.size:
+        idx = idx[rate[idx] <= LARGE_RATE]
     if len(idx) <= FEW_WALKERS:
         k[idx] = [_walk(lam, uu, term) for lam, uu, term in zip(rate[idx].tolist(), u[idx].tolist(), p0[idx].tolist())]
     else:
@@ -69,7 +72,6 @@ def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             k[idx] = j
             going = (uu >= cdf) & (term > 0)
             idx, lam, uu, term, cdf = idx[going], lam[going], uu[going], term[going], cdf[going]
-    big = (rate > LARGE_RATE).nonzero()[0]
     if big.size:
         k[big] = poisson_draws(rate[big], rng)
     return k
@@ -96,7 +98,9 @@ def post(model) -> None:
     online = draw.view(np.uint8) < habit  # (n, 8) bool; columns beyond the calendar's slots are never online
     day.online = online[:, : len(SLOTS)]
     slots_online = (online.view(np.uint64)[:, 0] * BYTE_SUM) >> TOP_BYTE
-    rate = people.propensity[crowd] * np.float32(model.calendar.activity_factor)
+    rate = people.propensity[crowd]
+    if model.calendar.activity_factor != 1.0:
+        rate *= np.float32(model.calendar.activity_factor)
     asking_factor = np.float32(1.0) + np.float32(model.config.population.newbie_question_factor - 1.0)
     np.multiply(rate, asking_factor, out=rate, where=day.newbies_asking(people, model.config.rules.content.newbie_days))
     rate *= power(people.novelty[crowd], cfg.novelty_exponent)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..day import tier_table
-
 
 def perceive(model) -> None:
     """Compute each crowd member's value today and its parts (kept for exit reasons)."""
@@ -29,7 +27,7 @@ def perceive(model) -> None:
     gross += cfg.ties_weight * ties / (ties + np.float32(cfg.ties_half_strength))
     if day.reward is not None:
         gross += day.reward
-    sensitivity = tier_table(tuple(model.config.population.noise_sensitivity_by_tier))[day.tier]
+    sensitivity = model.by_tier(model.config.population.noise_sensitivity_by_tier)[crowd]
     day.noise_cost = day.spread(climate[1]) * sensitivity
     if day.annoyance is not None:  # policies' noise felt beyond the noise share (too many offers)
         day.noise_cost = day.noise_cost + day.annoyance
