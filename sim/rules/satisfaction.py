@@ -19,7 +19,7 @@ def update(model) -> None:
     day, people, cfg = model.day_state, model.people, model.config.rules.satisfaction
     crowd = day.crowd
     s = people.satisfaction[crowd]
-    target = clip01(0.5 + cfg.value_gain * (day.value - model.expectation[crowd]))
+    target = (0.5 + cfg.value_gain * (day.value - model.expectation[crowd])).clip(0.0, 1.0)
     s = s + cfg.adapt_per_day * (target - s)
     newcomer = (people.joined_day[crowd] == day.index - 1).nonzero()[0]
     if len(newcomer):
@@ -27,10 +27,4 @@ def update(model) -> None:
     answered = day.answered.nonzero()[0]
     if len(answered):  # the bonus is added in float64, as to every member (the others add 0.0)
         s[answered] = s[answered] + np.float64(cfg.answer_bonus)
-    people.satisfaction[crowd] = clip01(s)
-
-
-def clip01(x: np.ndarray) -> np.ndarray:
-    """``x.clip(0, 1)`` in place by two ufunc calls (cheaper than ``clip``'s wrapper; the same values,
-    but for a -0.0, which satisfaction never holds)."""
-    return np.minimum(np.maximum(x, 0.0, out=x), 1.0, out=x)
+    people.satisfaction[crowd] = s.clip(0.0, 1.0)
