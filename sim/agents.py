@@ -37,6 +37,23 @@ class Roster(NamedTuple):
     team_size: np.ndarray  # (len(organizers),) float: organizers in each organizer's group
 
 
+class SlotValues(NamedTuple):
+    """The active slots' values that change only with the roster, as Python lists (for the scalar paths)."""
+
+    slots: list[int]
+    group: list[int]
+    organizer: list[bool]
+    person: list[int]
+    posts_per_day: list[float]
+    post_quality: list[float]
+    dominance: list[float]
+    decay_per_day: list[float]
+    feedback_per_day: list[float]
+    feedback_reference: list[float]
+    quit_below: list[float]
+    organizers_per_group: list[int]  # (groups,)
+
+
 class CoreTeam:
     """Array store of every core-team member's state, one row ("slot") per agent ever created.
 
@@ -58,6 +75,7 @@ class CoreTeam:
             setattr(self, name, np.zeros(0, dtype=dtype))
         self.agents: list[CoreMember] = []
         self._roster: Roster | None = None
+        self._values: SlotValues | None = None
 
     def append(self, agent: "CoreMember", **values) -> int:
         for name, dtype in self.FIELDS.items():
@@ -68,7 +86,7 @@ class CoreTeam:
 
     def changed(self) -> None:
         """A slot was added or changed: the roster is recomputed on next use."""
-        self._roster = None
+        self._roster = self._values = None
 
     def roster(self) -> Roster:
         """The active slots and their organizers (cached until ``changed()``)."""
@@ -86,6 +104,18 @@ class CoreTeam:
                 a.flags.writeable = False
             self._roster = r
         return r
+
+    def values(self) -> SlotValues:
+        """The active slots' roster values as Python lists (cached until ``changed()``)."""
+        v = self._values
+        if v is None:
+            r = self.roster()
+            slots = r.slots
+            v = self._values = SlotValues(
+                slots.tolist(), r.group.tolist(), r.organizer.tolist(),
+                *(getattr(self, name)[slots].tolist() for name in SlotValues._fields[3:-1]),
+                r.organizers_per_group.tolist())
+        return v
 
     def active_slots(self, organizer: bool | None = None) -> np.ndarray:
         """Active slots: all, or only the organizers (True) or the KOLs (False)."""

@@ -36,6 +36,7 @@ class Calendar:
         self.holidays = frozenset(dt.date.fromisoformat(d) for d in config.holidays)
         self.slot_online_share = np.asarray(config.slot_online_share, dtype=np.float32)
         self.day = -1
+        self._facts: tuple[int, int, bool, float] | None = None  # (day, weekday, holiday, activity factor)
 
     def advance(self) -> None:
         self.day += 1
@@ -44,10 +45,21 @@ class Calendar:
     def date(self) -> dt.date:
         return self.start + dt.timedelta(days=self.day)
 
+    def _today(self) -> tuple[int, int, bool, float]:
+        """(day, weekday, holiday, activity factor), computed once per day."""
+        facts = self._facts
+        if facts is None or facts[0] != self.day:
+            date = self.date
+            weekday, holiday = date.weekday(), date in self.holidays
+            factor = (self.config.holiday_activity_factor if holiday
+                      else self.config.weekend_activity_factor if weekday >= 5 else 1.0)
+            facts = self._facts = (self.day, weekday, holiday, factor)
+        return facts
+
     @property
     def weekday(self) -> int:
         """0 = Monday ... 6 = Sunday."""
-        return self.date.weekday()
+        return self._today()[1]
 
     @property
     def is_weekend(self) -> bool:
@@ -55,11 +67,9 @@ class Calendar:
 
     @property
     def is_holiday(self) -> bool:
-        return self.date in self.holidays
+        return self._today()[2]
 
     @property
     def activity_factor(self) -> float:
         """Multiplier on posting today: holidays and weekends are livelier (Yuan et al.)."""
-        if self.is_holiday:
-            return self.config.holiday_activity_factor
-        return self.config.weekend_activity_factor if self.is_weekend else 1.0
+        return self._today()[3]

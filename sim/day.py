@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from .config import EXIT_REASONS, SLOTS, TIERS
 from .population import VIA_NAMES
+
+
+@functools.lru_cache(maxsize=32)
+def tier_table(values: tuple[float, ...]) -> np.ndarray:
+    """A value per potential tier as a read-only float32 array, to index with tiers."""
+    table = np.asarray(values, dtype=np.float32)
+    table.flags.writeable = False
+    return table
 
 
 @dataclass
@@ -87,6 +96,11 @@ class Day:
             self.asking = (people.newbie[crowd] & ~people.spammer[crowd]
                            & (self.index - people.joined_day[crowd] < newbie_days))
         return self.asking
+
+    def spread(self, per_group: np.ndarray) -> np.ndarray:
+        """Each crowd member's entry of ``per_group``; with one group, its one entry as a 0-d array
+        (which broadcasts over the crowd alike)."""
+        return per_group[..., 0] if self.n_groups == 1 else per_group[self.group]
 
     # ------------------------------------------------------------------ helpers for policies
     def rows(self, people: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from . import rules
 from .agents import KOL, CoreMember, CoreTeam, Member, Organizer
 from .calendar import Calendar
 from .config import EXIT_REASONS, Config
-from .day import Day
+from .day import Day, tier_table
 from .graph import build_graph
 from .groups import Groups
 from .observe import Recorder
@@ -43,6 +43,20 @@ DAILY_TOTALS = {name: _total(name) for name in ("members", "active_members", "jo
                                                  "policy_spend_yuan", "policy_minutes")}
 
 
+class DailyTotals(mesa.DataCollector):
+    """Mesa's DataCollector of ``DAILY_TOTALS``: after its first day it appends the recorder's totals
+    directly (what Mesa's ``collect`` records for them: floats, which need no copy); other reporters
+    are collected by Mesa."""
+
+    def collect(self, model) -> None:
+        if not (self._validated and self.model_reporters == DAILY_TOTALS and not self.agent_reporters
+                and not self.agenttype_reporters):
+            return super().collect(model)
+        self._collection_steps.append(model.time)
+        for name, values in self.model_vars.items():
+            values.append(model.recorder.total(name))
+
+
 class CommunityModel(mesa.Model):
     """A network of chat groups growing from, and draining back into, a social graph.
 
@@ -71,15 +85,25 @@ class CommunityModel(mesa.Model):
         traits = draw_people(self.graph.n, config.population, self.graph, self.calendar.slot_online_share, self.rng)
         n_groups = config.groups.count + self.policies.extra_groups()  # reserved slots stay unfounded till used
         self.people = MemberTable(traits, self.graph, n_groups)
-        self.expectation = np.asarray(config.population.expectation_by_tier, dtype=np.float32)[self.people.tier]
+        self._by_tier: dict[tuple, np.ndarray] = {}
+        self.expectation = self.by_tier(config.population.expectation_by_tier)
         self.events: list[tuple] = []
         self.team = CoreTeam(n_groups)
         self.day_state = Day(-1, np.empty(0, dtype=np.int64), n_groups)
         self.groups = self._found_groups()
         self.group_sizes = self.people.group_sizes()
         self.recorder = Recorder(self)
-        self.datacollector = mesa.DataCollector(model_reporters=DAILY_TOTALS)
+        self.datacollector = DailyTotals(model_reporters=DAILY_TOTALS)
         self.policies.setup(self)
+
+    def by_tier(self, values) -> np.ndarray:
+        """Per person: the entry of ``values`` (one per potential tier) for their tier, float32
+        (computed once per ``values``)."""
+        key = tuple(values)
+        table = self._by_tier.get(key)
+        if table is None:
+            table = self._by_tier[key] = tier_table(key)[self.people.tier]
+        return table
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:

@@ -26,6 +26,7 @@ from .join import liveliness
 
 LARGE_RATE = 8.0  # above this, numpy's own Poisson sampler is used
 FEW_WALKERS = 32  # up to this many members with an event walk their CDF in Python floats
+BYTE_SUM, TOP_BYTE = np.uint64(0x0101010101010101), np.uint64(56)  # (word x BYTE_SUM) >> TOP_BYTE: its bytes' sum
 
 
 def power(x: np.ndarray, exponent: float) -> np.ndarray:
@@ -54,7 +55,10 @@ def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     u = rng.random(len(rate), dtype=np.float32)
     p0 = np.exp(-rate)
     k = np.zeros(len(rate), dtype=np.int32)
-    idx = ((u >= p0) & (rate <= LARGE_RATE)).nonzero()[0]
+    big = (rate > LARGE_RATE).nonzero()[0]  # numpy's sampler draws these (below)
+    idx = (u >= p0).nonzero()[0]
+    if big.size:
+        idx = idx[rate[idx] <= LARGE_RATE]
     if len(idx) <= FEW_WALKERS:
         k[idx] = [_walk(lam, uu, term) for lam, uu, term in zip(rate[idx].tolist(), u[idx].tolist(), p0[idx].tolist())]
     else:
@@ -68,7 +72,6 @@ def poisson(rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             k[idx] = j
             going = (uu >= cdf) & (term > 0)
             idx, lam, uu, term, cdf = idx[going], lam[going], uu[going], term[going], cdf[going]
-    big = (rate > LARGE_RATE).nonzero()[0]
     if big.size:
         k[big] = poisson_draws(rate[big], rng)
     return k
@@ -88,39 +91,38 @@ def _walk(lam: float, u: float, term: float) -> int:
 def post(model) -> None:
     """Draw today's online slots and posts for the crowd; mark speakers active."""
     day, people, cfg = model.day_state, model.people, model.config.rules.activity
-    crowd = day.crowd
-    rng = model.rng
+    crowd, rng = day.crowd, model.rng
     n = len(crowd)
-    habit = people.online.view(np.uint64)[crowd].view(np.uint8).reshape(n, ONLINE_BYTES)  # one word per person
-    draw = rng.integers(0, 2**32, size=2 * n, dtype=np.uint32).astype("<u4", copy=False)  # rng.bytes(8 n), cheaper
-    draw = draw.view(np.uint8).reshape(habit.shape)
-    online = draw < habit  # (n, 8) bool; columns beyond the calendar's slots are never online
+    habit = people.online.view(np.uint64)[crowd].view(np.uint8)  # (n, 8): one word per person
+    draw = rng.integers(0, 2**32, size=(n, 2), dtype=np.uint32).astype("<u4", copy=False)  # rng.bytes(8 n), cheaper
+    online = draw.view(np.uint8) < habit  # (n, 8) bool; columns beyond the calendar's slots are never online
     day.online = online[:, : len(SLOTS)]
-    slots_online = (online.view(np.uint64).ravel() * np.uint64(0x0101010101010101)) >> np.uint64(56)
-    groups = day.group
-    rate = people.propensity[crowd] * np.float32(model.calendar.activity_factor)
-    newbie_factor = np.float32(model.config.population.newbie_question_factor - 1.0)
-    rate *= 1.0 + newbie_factor * day.newbies_asking(people, model.config.rules.content.newbie_days)
+    slots_online = (online.view(np.uint64)[:, 0] * BYTE_SUM) >> TOP_BYTE
+    rate = people.propensity[crowd]
+    if model.calendar.activity_factor != 1.0:
+        rate *= np.float32(model.calendar.activity_factor)
+    asking_factor = np.float32(1.0) + np.float32(model.config.population.newbie_question_factor - 1.0)
+    np.multiply(rate, asking_factor, out=rate, where=day.newbies_asking(people, model.config.rules.content.newbie_days))
     rate *= power(people.novelty[crowd], cfg.novelty_exponent)
     rate *= power(people.satisfaction[crowd], cfg.satisfaction_exponent)
     if cfg.interest_exponent:
         rate *= power(people.relevance[crowd], cfg.interest_exponent)
     group_factor = liveliness(model) ** cfg.liveliness_exponent
     group_factor *= 1.0 - model.groups.silence * cfg.silence_sensitivity
-    rate *= group_factor.astype(np.float32)[groups]
+    rate *= day.spread(group_factor.astype(np.float32))
     if day.slot_weight is not None:  # policies mute or weight slots (quiet hours): only weighted slots count
-        slots_online = (day.online * day.slot_weight[groups]).sum(axis=1, dtype=np.float32)
+        slots_online = (day.online * day.slot_weight[day.group]).sum(axis=1, dtype=np.float32)
     rate *= slots_online / np.maximum(people.expected_online_slots[crowd], np.float32(1e-6))
     if day.post_factor is not None:  # policies' effects on today's posting (sim.policies)
         rate *= day.post_factor
     if day.slot_boost is not None:
-        rate *= 1.0 + (day.online * day.slot_boost[groups]).sum(axis=1, dtype=np.float32)
+        rate *= 1.0 + (day.online * day.slot_boost[day.group]).sum(axis=1, dtype=np.float32)
     posts = poisson(rate, rng)
     if cfg.intro_post_prob > 0:  # yesterday's newcomers introduce themselves (or ask what this is)
         new = np.flatnonzero(people.joined_day[crowd] == day.index - 1)
         posts[new[rng.random(len(new)) < cfg.intro_post_prob]] += 1
     day.posts = posts
-    spoke = posts > 0
+    spoke = posts.nonzero()[0]
     speakers = crowd[spoke]
     people.posts_total[speakers] += posts[spoke]
     people.last_active_day[speakers] = day.index

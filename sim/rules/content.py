@@ -13,19 +13,40 @@ offers, a competitor's ads).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+from .core_team import _maximum, _minimum
+
+FEW_GROUPS = 16  # up to this many groups, the day's climate is computed group by group in Python floats
+
+
+@functools.lru_cache(maxsize=8)
+def float32_values(values: tuple[float, ...]) -> tuple[float, ...]:
+    """``values`` rounded to float32, as Python floats (a table indexed like its float32 array)."""
+    return tuple(np.asarray(values, dtype=np.float32).tolist())
 
 
 def produce(model) -> None:
-    """Aggregate today's posts per group into volume, mean quality, noise share and silence."""
+    """Aggregate today's posts per group into volume, mean quality, noise share and silence.
+
+    Only today's speakers add to the per-group sums (the others add zeros), in crowd order."""
+    day, cfg = model.day_state, model.config.rules.content
+    spoke = day.posts.nonzero()[0]  # crowd rows of today's speakers
+    asking = day.newbies_asking(model.people, cfg.newbie_days)
+    day.answered = np.zeros(len(day.crowd), dtype=bool)
+    (_produce_few if day.n_groups <= FEW_GROUPS else _produce_many)(model, spoke, asking)
+
+
+def _produce_many(model, spoke: np.ndarray, asking: np.ndarray) -> None:
+    """``produce`` as array operations over the groups."""
     day, people, cfg = model.day_state, model.people, model.config.rules.content
-    crowd, posts = day.crowd, day.posts
-    g = day.group
     G = day.n_groups
-    spam = people.spammer[crowd]
-    asking = day.newbies_asking(people, cfg.newbie_days)
+    g, posts, asking = day.group[spoke], day.posts[spoke], asking[spoke]
+    spam = people.spammer[day.crowd[spoke]]
     normal = ~spam & ~asking
-    quality = np.asarray(cfg.quality_by_tier, dtype=np.float32)[day.tier]
+    quality = np.asarray(cfg.quality_by_tier, dtype=np.float32)[day.tier[spoke]]
     day.member_posts = np.bincount(g, weights=posts, minlength=G)
     day.spam = np.bincount(g, weights=posts * spam, minlength=G)
     day.questions = np.bincount(g, weights=posts * asking, minlength=G)
@@ -35,10 +56,9 @@ def produce(model) -> None:
     answered_share = np.divide(np.minimum(answerable, day.questions), day.questions,
                                out=np.zeros(G), where=day.questions > 0)
     day.answered_questions = answered_share * day.questions
-    asked = (asking & (posts > 0)).nonzero()[0]
-    day.answered = np.zeros(len(crowd), dtype=bool)
+    asked = spoke[asking]
     if len(asked):
-        day.answered[asked] = model.rng.random(len(asked)) < answered_share[g[asked]]
+        day.answered[asked] = model.rng.random(len(asked)) < answered_share[day.group[asked]]
     unanswered = day.questions - day.answered_questions
     ads, day.group_posts = day.spam, day.member_posts + day.core_posts
     if model.policies:  # their own posts, and offers or a competitor's ads
@@ -61,6 +81,81 @@ def produce(model) -> None:
     target = over * np.where(day.core_max_posts >= member_max, day.loudest_dominance, 0.0)  # members are modest
     keep = 0.5 ** (1.0 / cfg.perception_half_life_days)
     model.groups.silence = keep * model.groups.silence + (1 - keep) * np.where(has, target, 0.0)
+
+
+def _produce_few(model, spoke: np.ndarray, asking: np.ndarray) -> None:
+    """``_produce_many`` for a few groups, group by group in Python floats: the same arithmetic in the
+    same order (per-group sums speaker by speaker, as ``np.bincount`` adds them)."""
+    day, people, groups, cfg = model.day_state, model.people, model.groups, model.config.rules.content
+    G = day.n_groups
+    tier_quality = float32_values(cfg.quality_by_tier)
+    member_posts, spam_posts, questions, normal_quality, member_max = ([0.0] * G for _ in range(5))
+    asked = []  # (crowd row, group) of today's askers
+    for row, g, posts, is_asking, is_spam, tier in zip(
+            spoke.tolist(), day.group[spoke].tolist(), day.posts[spoke].tolist(), asking[spoke].tolist(),
+            people.spammer[day.crowd[spoke]].tolist(), day.tier[spoke].tolist()):
+        member_posts[g] += posts
+        if is_spam:
+            spam_posts[g] += posts
+        elif is_asking:
+            questions[g] += posts
+            asked.append((row, g))
+        else:
+            normal_quality[g] += posts * tier_quality[tier]
+        if posts > member_max[g]:
+            member_max[g] = float(posts)
+    policies = model.policies
+    if policies:
+        policy_posts, policy_noise = day.policy_posts.tolist(), day.policy_noise_posts.tolist()
+        policy_quality = day.policy_quality_sum.tolist()
+    capacity, core_posts, core_quality = day.answer_capacity.tolist(), day.core_posts.tolist(), day.core_quality_sum.tolist()
+    core_max, dominance = day.core_max_posts.tolist(), day.loudest_dominance.tolist()
+    quality, noise_share = groups.quality.tolist(), groups.noise_share.tolist()
+    volume, silence = groups.volume_posts_per_day.tolist(), groups.silence.tolist()
+    keep = 0.5 ** (1.0 / cfg.perception_half_life_days)
+    threshold = model.config.kols.voice_share_threshold
+    span = max(1e-9, 1.0 - threshold)
+    out = [[0.0] * G for _ in range(6)]  # answered questions, group posts, quality, noise, loudest share, share answered
+    for g in range(G):
+        q = questions[g]
+        # organizers answer questions up to their capacity; each asker's chance is the group's answered share
+        share = _minimum(cfg.peer_answer_share * q + capacity[g], q) / q if q > 0 else 0.0
+        answered = share * q
+        unanswered = q - answered
+        ads, posts = spam_posts[g], member_posts[g] + core_posts[g]
+        if policies:  # their own posts, and offers or a competitor's ads
+            ads, posts = ads + policy_noise[g], posts + policy_posts[g] + policy_noise[g]
+        quality_sum = (normal_quality[g] + core_quality[g] + answered * cfg.answered_question_quality
+                       + unanswered * cfg.newbie_question_quality + ads * cfg.spam_quality)
+        if policies:
+            quality_sum += policy_quality[g]
+        # silence: the loudest single voice (a KOL or organizer; members rarely dominate)
+        loudest = _maximum(core_max[g], member_max[g])
+        has = posts > 0
+        mean_quality, noise, loudest_share = ((quality_sum / posts, (ads + unanswered) / posts, loudest / posts)
+                                              if has else (0.0, 0.0, 0.0))
+        # the perceived climate (Groups.perceive)
+        if has:
+            quality[g] = keep * quality[g] + (1 - keep) * mean_quality
+        noise_share[g] = keep * noise_share[g]
+        if has:
+            noise_share[g] = noise_share[g] + (1 - keep) * noise
+        volume[g] = keep * volume[g] + (1 - keep) * posts
+        over = (loudest_share - threshold) / span
+        over = 0.0 if over < 0.0 else 1.0 if over > 1.0 else over  # clip(0, 1)
+        target = over * (dominance[g] if core_max[g] >= member_max[g] else 0.0)  # members are modest
+        silence[g] = keep * silence[g] + (1 - keep) * (target if has else 0.0)
+        for column, value in zip(out, (answered, posts, mean_quality, noise, loudest_share, share)):
+            column[g] = value
+    if asked:
+        u = model.rng.random(len(asked)).tolist()
+        hit = [row for (row, g), draw in zip(asked, u) if draw < out[5][g]]
+        day.answered[hit] = True
+    day.member_posts, day.spam, day.questions = np.array(member_posts), np.array(spam_posts), np.array(questions)
+    day.answered_questions, day.group_posts, day.quality, day.noise_share, day.loudest_share = (
+        np.array(column) for column in out[:5])
+    groups.quality, groups.noise_share = np.array(quality), np.array(noise_share)
+    groups.volume_posts_per_day, groups.silence = np.array(volume), np.array(silence)
 
 
 def _max_member_posts(groups: np.ndarray, posts: np.ndarray, n_groups: int) -> np.ndarray:

@@ -35,25 +35,17 @@ def poisson_draws(lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def plan(model) -> None:
     """Everyone in the core team plans today's posts and work; the day gets the group totals."""
-    team = model.team
-    r = team.roster()
-    if len(r.slots) == 0:
-        return
-    motivation = team.motivation[r.slots]
-    posts = poisson_draws(team.posts_per_day[r.slots] * motivation, model.rng)
-    (_plan_few if len(r.slots) <= FEW else _plan_many)(model, r, posts, motivation)
-    team.posts_today[r.slots] = posts
-    spoke = posts > 0
-    if spoke.any():
-        speakers = team.person[r.slots[spoke]]
-        model.people.posts_total[speakers] += posts[spoke]
-        model.people.last_active_day[speakers] = model.day_state.index
+    r = model.team.roster()
+    if len(r.slots):
+        (_plan_few if len(r.slots) <= FEW else _plan_many)(model, r)
 
 
-def _plan_many(model, r, posts: np.ndarray, motivation: np.ndarray) -> None:
-    """``plan`` for the organizers' day and the group totals, as array operations (caps ``posts``)."""
+def _plan_many(model, r) -> None:
+    """``plan`` for the organizers' day and the group totals, as array operations."""
     team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
     slots, g = r.slots, r.group
+    motivation = team.motivation[slots]
+    posts = poisson_draws(team.posts_per_day[slots] * motivation, model.rng)
     # the organizers' day, in order: welcomes, posts within the time left, leads, then answers
     og, n, org = r.organizer_group, r.team_size, r.organizer  # n: organizers in the group (policies' work is shared)
     budget = max(cfg.budget_minutes_per_day, 0.0)
@@ -83,22 +75,29 @@ def _plan_many(model, r, posts: np.ndarray, motivation: np.ndarray) -> None:
     loudest = last[posts[last] > 0]  # a silent core silences nobody
     day.core_max_posts[g[loudest]] = posts[loudest]
     day.loudest_dominance[g[loudest]] = team.dominance[slots[loudest]]
+    team.posts_today[slots] = posts
+    spoke = posts > 0
+    if spoke.any():
+        speakers = team.person[slots[spoke]]
+        model.people.posts_total[speakers] += posts[spoke]
+        model.people.last_active_day[speakers] = day.index
 
 
-def _plan_few(model, r, posts: np.ndarray, motivation: np.ndarray) -> None:
-    """``_plan_many`` for a small core team, slot by slot in Python floats: the same arithmetic in the
-    same order (the group totals are summed slot by slot, as ``np.bincount`` does), without numpy's
-    per-call cost."""
+def _plan_few(model, r) -> None:
+    """``_plan_many`` for a small core team, slot by slot in Python floats: the same draws and arithmetic
+    in the same order (the group totals are summed slot by slot, as ``np.bincount`` does), without
+    numpy's per-call cost."""
     team, day, cfg = model.team, model.day_state, model.config.organizers
-    counts, mot = posts.tolist(), motivation.tolist()
-    per_group = r.organizers_per_group.tolist()
+    v = team.values()
+    mot = team.motivation[r.slots].tolist()
+    counts = [int(model.rng.poisson(rate * m)) for rate, m in zip(v.posts_per_day, mot)]  # as poisson_draws
+    per_group = v.organizers_per_group
     joins, sizes = model.groups.joins_yesterday.tolist(), model.group_sizes.tolist()
     policy_minutes = day.policy_minutes.tolist() if model.policies else None
-    quality, dominance = team.post_quality[r.slots].tolist(), team.dominance[r.slots].tolist()
     welcome_share, leads_sum, answer_capacity, core_posts, core_quality = ({} for _ in range(5))
     loudest: dict[int, tuple[int, int]] = {}  # group -> (posts, slot position) of its loudest voice
     demanded = []
-    for i, (g, is_organizer) in enumerate(zip(r.group.tolist(), r.organizer.tolist())):
+    for i, (g, is_organizer) in enumerate(zip(v.group, v.organizer)):
         if is_organizer:  # welcomes, posts within the time left, leads, then answers
             n = float(per_group[g])
             budget = max(cfg.budget_minutes_per_day, 0.0)
@@ -117,7 +116,7 @@ def _plan_few(model, r, posts: np.ndarray, motivation: np.ndarray) -> None:
             answer_capacity[g] = answer_capacity.get(g, 0.0) + left / max(cfg.minutes_per_answer, 1e-9)
             demanded.append(need + post_minutes + leads * cfg.minutes_per_lead)
         core_posts[g] = core_posts.get(g, 0.0) + counts[i]
-        core_quality[g] = core_quality.get(g, 0.0) + counts[i] * quality[i]
+        core_quality[g] = core_quality.get(g, 0.0) + counts[i] * v.post_quality[i]
         if counts[i] >= loudest.get(g, (0, -1))[0]:
             loudest[g] = (counts[i], i)
     for total, sums in ((day.welcome_share, welcome_share), (day.leads, leads_sum),
@@ -127,9 +126,14 @@ def _plan_few(model, r, posts: np.ndarray, motivation: np.ndarray) -> None:
             total[g] += s
     for g, (most, i) in loudest.items():
         if most > 0:  # a silent core silences nobody
-            day.core_max_posts[g], day.loudest_dominance[g] = most, dominance[i]
-    posts[:] = counts
+            day.core_max_posts[g], day.loudest_dominance[g] = most, v.dominance[i]
     team.minutes_demanded[r.organizers] = demanded  # KOLs: 0
+    posts_today, posts_total, last_active = team.posts_today, model.people.posts_total, model.people.last_active_day
+    for slot, person, count in zip(v.slots, v.person, counts):
+        posts_today[slot] = count
+        if count > 0:
+            posts_total[person] += count
+            last_active[person] = day.index
 
 
 def review(model) -> None:
@@ -139,14 +143,14 @@ def review(model) -> None:
     if len(r.slots) == 0:
         return
     day.active_share = active_share(model)
-    motivation = (_review_few if len(r.slots) <= FEW else _review_many)(model, r)
-    team.motivation[r.slots] = motivation
-    for slot in r.slots[motivation < team.quit_below[r.slots]]:
+    quitting = (_review_few if len(r.slots) <= FEW else _review_many)(model, r)
+    for slot in quitting:
         team.agents[slot].quit()
 
 
 def _review_many(model, r) -> np.ndarray:
-    """``review``: the organizers' overload per group, and everyone's new motivation, as array operations."""
+    """``review``: the organizers' overload per group and everyone's new motivation, as array operations;
+    returns the slots that quit."""
     team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
     slots, og, n = r.slots, r.organizer_group, r.team_size
     demanded = team.minutes_demanded[r.organizers] + day.questions[og] / n * cfg.minutes_per_answer
@@ -161,21 +165,21 @@ def _review_many(model, r) -> np.ndarray:
     m = (team.motivation[slots] - team.decay_per_day[slots]
          + team.feedback_per_day[slots] * (share - team.feedback_reference[slots])
          - cfg.burnout_per_overload * overload)
-    return m.clip(0.0, 1.0)
+    motivation = m.clip(0.0, 1.0)
+    team.motivation[slots] = motivation
+    return slots[motivation < team.quit_below[slots]]
 
 
-def _review_few(model, r) -> np.ndarray:
+def _review_few(model, r) -> list[int]:
     """``_review_many`` for a small core team, slot by slot in Python floats (the same arithmetic)."""
     team, day, cfg, G = model.team, model.day_state, model.config.organizers, model.groups.count
-    slots = r.slots
-    questions, share, per_group = day.questions.tolist(), day.active_share.tolist(), r.organizers_per_group.tolist()
+    v = team.values()
+    questions, share, per_group = day.questions.tolist(), day.active_share.tolist(), v.organizers_per_group
     policy_work = (day.policy_minutes + day.policy_minutes_short).tolist() if model.policies else None
-    minutes, motivation = team.minutes_demanded[slots].tolist(), team.motivation[slots].tolist()
-    decay, feedback = team.decay_per_day[slots].tolist(), team.feedback_per_day[slots].tolist()
-    reference = team.feedback_reference[slots].tolist()
+    minutes, motivation = team.minutes_demanded[r.slots].tolist(), team.motivation[r.slots].tolist()
     overload_sum: dict[int, float] = {}
     new = []
-    for i, (g, is_organizer) in enumerate(zip(r.group.tolist(), r.organizer.tolist())):
+    for i, (g, is_organizer) in enumerate(zip(v.group, v.organizer)):
         overload = 0.0  # KOLs have no budget to overrun
         if is_organizer:
             n = float(per_group[g])
@@ -184,13 +188,14 @@ def _review_few(model, r) -> np.ndarray:
                 demanded += policy_work[g] / n
             overload = _maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0)
             overload_sum[g] = overload_sum.get(g, 0.0) + overload
-        m = (motivation[i] - decay[i] + feedback[i] * (share[g] - reference[i])
+        m = (motivation[i] - v.decay_per_day[i] + v.feedback_per_day[i] * (share[g] - v.feedback_reference[i])
              - cfg.burnout_per_overload * overload)
         new.append(0.0 if m < 0.0 else 1.0 if m > 1.0 else m)  # m.clip(0, 1)
     day.organizer_overload = np.zeros(G)
     for g, total in overload_sum.items():
         day.organizer_overload[g] = total / per_group[g]
-    return np.array(new)
+    team.motivation[r.slots] = new
+    return [slot for slot, m, below in zip(v.slots, new, v.quit_below) if m < below]
 
 
 def _maximum(a: float, b: float) -> float:

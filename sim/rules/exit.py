@@ -35,7 +35,7 @@ def hazards(model) -> tuple[np.ndarray, np.ndarray]:
     """Per crowd member: (boredom hazard, dissatisfied hazard) for today."""
     day, people, cfg = model.day_state, model.people, model.config.rules.exit
     crowd = day.crowd
-    mobility = np.asarray(model.config.population.exit_mobility_by_tier, dtype=np.float32)[day.tier]
+    mobility = model.by_tier(model.config.population.exit_mobility_by_tier)[crowd]
     bored = cfg.max_bored_exit_per_day * (1.0 - people.novelty[crowd]) ** cfg.exponent * mobility
     deficit = np.maximum(0.0, cfg.satisfaction_floor - people.satisfaction[crowd]) / cfg.satisfaction_floor
     tenure = day.index - people.joined_day[crowd]

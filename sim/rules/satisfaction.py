@@ -24,6 +24,7 @@ def update(model) -> None:
     newcomer = (people.joined_day[crowd] == day.index - 1).nonzero()[0]
     if len(newcomer):
         s[newcomer] += (cfg.welcome_bonus * day.welcome_share[day.group[newcomer]]).astype(np.float32)
-    if day.answered.any():
-        s += cfg.answer_bonus * day.answered
+    answered = day.answered.nonzero()[0]
+    if len(answered):  # the bonus is added in float64, as to every member (the others add 0.0)
+        s[answered] = s[answered] + np.float64(cfg.answer_bonus)
     people.satisfaction[crowd] = s.clip(0.0, 1.0)

@@ -19,19 +19,18 @@ def perceive(model) -> None:
     """Compute each crowd member's value today and its parts (kept for exit reasons)."""
     day, people, groups, cfg = model.day_state, model.people, model.groups, model.config.rules.value
     crowd = day.crowd
-    g = day.group
-    relevance = people.relevance[crowd]
     volume = 1.0 - np.exp(-groups.volume_posts_per_day / cfg.volume_scale_posts_per_day)
-    per_group = lambda x: x.astype(np.float32)[g]  # noqa: E731  (each member's view of the group's climate)
-    gross = relevance * per_group(cfg.content_weight * groups.quality * volume)
+    climate = np.array((cfg.content_weight * groups.quality * volume, cfg.noise_weight * groups.noise_share,
+                        cfg.silence_weight * groups.silence), dtype=np.float32)  # per group, as members see it
+    gross = people.relevance[crowd] * day.spread(climate[0])
     ties = people.ties_inside[crowd]
     gross += cfg.ties_weight * ties / (ties + np.float32(cfg.ties_half_strength))
     if day.reward is not None:
         gross += day.reward
-    sensitivity = np.asarray(model.config.population.noise_sensitivity_by_tier, dtype=np.float32)[day.tier]
-    day.noise_cost = per_group(cfg.noise_weight * groups.noise_share) * sensitivity
+    sensitivity = model.by_tier(model.config.population.noise_sensitivity_by_tier)[crowd]
+    day.noise_cost = day.spread(climate[1]) * sensitivity
     if day.annoyance is not None:  # policies' noise felt beyond the noise share (too many offers)
         day.noise_cost = day.noise_cost + day.annoyance
-    day.silence_cost = per_group(cfg.silence_weight * groups.silence)
+    day.silence_cost = climate[2][day.group]
     day.value = gross - day.noise_cost - day.silence_cost
     day.shortfall = np.maximum(model.expectation[crowd] - gross, np.float32(0.0))

@@ -1,4 +1,4 @@
-"""The scalar paths for small core teams and few posters give the array paths' results, to the bit."""
+"""The scalar paths for small core teams, few posters and few groups give the array paths' results, to the bit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 
 from sim import CommunityModel
 from sim.outputs import members_frame
-from sim.rules import activity, core_team
+from sim.day import Day
+from sim.rules import activity, content, core_team, novelty
 
 CASES = [  # a small core team with policies (organizer time shared), and a few groups with their own teams
     {"days": 120, "population.size": 600, "policy": ["red_packet", "check_in"]},
@@ -28,6 +29,9 @@ def test_scalar_and_array_paths_agree(params, monkeypatch):
     scalar = outcome(params)  # teams of a few slots and days of few posters take the scalar paths
     monkeypatch.setattr(core_team, "FEW", -1)  # every team, every rate list: the array paths
     monkeypatch.setattr(activity, "FEW_WALKERS", -1)
+    monkeypatch.setattr(content, "FEW_GROUPS", -1)  # the day's climate group by group
+    monkeypatch.setattr(novelty, "FEW_GROUPS", -1)
+    monkeypatch.setattr(Day, "spread", lambda day, per_group: per_group[day.group])  # one group: no broadcast
     array = outcome(params)
     pd.testing.assert_frame_equal(scalar[0], array[0], check_exact=True)
     pd.testing.assert_frame_equal(scalar[1], array[1], check_exact=True)
