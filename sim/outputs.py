@@ -138,7 +138,7 @@ def to_parquet(df: pd.DataFrame, path: Path) -> None:
     """``df.to_parquet(path, index=False)``, the same bytes, cheaper: the arrow schema with its pandas
     metadata depends only on the column names and dtypes, so it is derived once per layout."""
     names, dtypes = df.columns.tolist(), df.dtypes.tolist()
-    if df.attrs or any(d == object for d in dtypes):  # values decide an object column's type
+    if df.attrs or any(d == np.dtype(object) for d in dtypes):  # values decide an object column's type
         df.to_parquet(path, index=False)
         return
     key = (df.columns.dtype, *zip(names, dtypes))

@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import SLOTS
-from ..population import ONLINE_BYTES
 from .core_team import poisson_draws
 from .join import liveliness
 

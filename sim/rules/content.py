@@ -108,14 +108,16 @@ def _produce_few(model, spoke: np.ndarray, asking: np.ndarray) -> None:
     if policies:
         policy_posts, policy_noise = day.policy_posts.tolist(), day.policy_noise_posts.tolist()
         policy_quality = day.policy_quality_sum.tolist()
-    capacity, core_posts, core_quality = day.answer_capacity.tolist(), day.core_posts.tolist(), day.core_quality_sum.tolist()
+    capacity, core_posts = day.answer_capacity.tolist(), day.core_posts.tolist()
+    core_quality = day.core_quality_sum.tolist()
     core_max, dominance = day.core_max_posts.tolist(), day.loudest_dominance.tolist()
     quality, noise_share = groups.quality.tolist(), groups.noise_share.tolist()
     volume, silence = groups.volume_posts_per_day.tolist(), groups.silence.tolist()
     keep = 0.5 ** (1.0 / cfg.perception_half_life_days)
     threshold = model.config.kols.voice_share_threshold
     span = max(1e-9, 1.0 - threshold)
-    out = [[0.0] * G for _ in range(6)]  # answered questions, group posts, quality, noise, loudest share, share answered
+    # answered questions, group posts, quality, noise, loudest share, share answered
+    out = [[0.0] * G for _ in range(6)]
     for g in range(G):
         q = questions[g]
         # organizers answer questions up to their capacity; each asker's chance is the group's answered share

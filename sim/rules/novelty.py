@@ -17,7 +17,7 @@ FEW_GROUPS = 16  # up to this many groups, the refresh is computed group by grou
 
 
 def update(model) -> None:
-    day, people, groups, cfg = model.day_state, model.people, model.groups, model.config.rules.novelty
+    day, people, cfg = model.day_state, model.people, model.config.rules.novelty
     crowd = day.crowd
     refresh = (_refresh_few if day.n_groups <= FEW_GROUPS else _refresh_many)(model)
     n = people.novelty[crowd]
