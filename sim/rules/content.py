@@ -13,19 +13,12 @@ offers, a competitor's ads).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-from .core_team import _maximum, _minimum
+from ..day import tier_table
+from .core_team import float_maximum, float_minimum
 
 FEW_GROUPS = 16  # up to this many groups, the day's climate is computed group by group in Python floats
-
-
-@functools.lru_cache(maxsize=8)
-def float32_values(values: tuple[float, ...]) -> tuple[float, ...]:
-    """``values`` rounded to float32, as Python floats (a table indexed like its float32 array)."""
-    return tuple(np.asarray(values, dtype=np.float32).tolist())
 
 
 def produce(model) -> None:
@@ -46,7 +39,7 @@ def _produce_many(model, spoke: np.ndarray, asking: np.ndarray) -> None:
     g, posts, asking = day.group[spoke], day.posts[spoke], asking[spoke]
     spam = people.spammer[day.crowd[spoke]]
     normal = ~spam & ~asking
-    quality = np.asarray(cfg.quality_by_tier, dtype=np.float32)[day.tier[spoke]]
+    quality = tier_table(tuple(cfg.quality_by_tier))[day.tier[spoke]]
     day.member_posts = np.bincount(g, weights=posts, minlength=G)
     day.spam = np.bincount(g, weights=posts * spam, minlength=G)
     day.questions = np.bincount(g, weights=posts * asking, minlength=G)
@@ -88,7 +81,7 @@ def _produce_few(model, spoke: np.ndarray, asking: np.ndarray) -> None:
     same order (per-group sums speaker by speaker, as ``np.bincount`` adds them)."""
     day, people, groups, cfg = model.day_state, model.people, model.groups, model.config.rules.content
     G = day.n_groups
-    tier_quality = float32_values(cfg.quality_by_tier)
+    tier_quality = tier_table(tuple(cfg.quality_by_tier)).tolist()  # float32 values as Python floats
     member_posts, spam_posts, questions, normal_quality, member_max = ([0.0] * G for _ in range(5))
     asked = []  # (crowd row, group) of today's askers
     for row, g, posts, is_asking, is_spam, tier in zip(
@@ -121,7 +114,7 @@ def _produce_few(model, spoke: np.ndarray, asking: np.ndarray) -> None:
     for g in range(G):
         q = questions[g]
         # organizers answer questions up to their capacity; each asker's chance is the group's answered share
-        share = _minimum(cfg.peer_answer_share * q + capacity[g], q) / q if q > 0 else 0.0
+        share = float_minimum(cfg.peer_answer_share * q + capacity[g], q) / q if q > 0 else 0.0
         answered = share * q
         unanswered = q - answered
         ads, posts = spam_posts[g], member_posts[g] + core_posts[g]
@@ -132,7 +125,7 @@ def _produce_few(model, spoke: np.ndarray, asking: np.ndarray) -> None:
         if policies:
             quality_sum += policy_quality[g]
         # silence: the loudest single voice (a KOL or organizer; members rarely dominate)
-        loudest = _maximum(core_max[g], member_max[g])
+        loudest = float_maximum(core_max[g], member_max[g])
         has = posts > 0
         mean_quality, noise, loudest_share = ((quality_sum / posts, (ads + unanswered) / posts, loudest / posts)
                                               if has else (0.0, 0.0, 0.0))

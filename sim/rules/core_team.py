@@ -102,15 +102,15 @@ def _plan_few(model, r) -> None:
             n = float(per_group[g])
             budget = max(cfg.budget_minutes_per_day, 0.0)
             if policy_minutes is not None:
-                budget = _maximum(budget - policy_minutes[g] / n, 0.0)
+                budget = float_maximum(budget - policy_minutes[g] / n, 0.0)
             need = joins[g] / n * cfg.minutes_per_welcome
-            done = _minimum(need, budget)
+            done = float_minimum(need, budget)
             counts[i] = min(counts[i], math.floor((budget - done) / max(cfg.minutes_per_post, 1e-9)))
             post_minutes = counts[i] * cfg.minutes_per_post
             free = budget - done - post_minutes
-            leads = (_minimum(cfg.leads_per_day * mot[i] / n, free / max(cfg.minutes_per_lead, 1e-9))
+            leads = (float_minimum(cfg.leads_per_day * mot[i] / n, free / max(cfg.minutes_per_lead, 1e-9))
                      if sizes[g] < cfg.recruit_until_members else 0.0)
-            left = _maximum(0.0, free - leads * cfg.minutes_per_lead)
+            left = float_maximum(0.0, free - leads * cfg.minutes_per_lead)
             welcome_share[g] = welcome_share.get(g, 0.0) + (done / need if need > 0 else 1.0) / n
             leads_sum[g] = leads_sum.get(g, 0.0) + leads
             answer_capacity[g] = answer_capacity.get(g, 0.0) + left / max(cfg.minutes_per_answer, 1e-9)
@@ -186,7 +186,7 @@ def _review_few(model, r) -> list[int]:
             demanded = minutes[i] + questions[g] / n * cfg.minutes_per_answer
             if policy_work is not None:
                 demanded += policy_work[g] / n
-            overload = _maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0)
+            overload = float_maximum(0.0, demanded / max(cfg.budget_minutes_per_day, 1e-9) - 1.0)
             overload_sum[g] = overload_sum.get(g, 0.0) + overload
         m = (motivation[i] - v.decay_per_day[i] + v.feedback_per_day[i] * (share[g] - v.feedback_reference[i])
              - cfg.burnout_per_overload * overload)
@@ -198,11 +198,11 @@ def _review_few(model, r) -> list[int]:
     return [slot for slot, m, below in zip(v.slots, new, v.quit_below) if m < below]
 
 
-def _maximum(a: float, b: float) -> float:
+def float_maximum(a: float, b: float) -> float:
     """``np.maximum`` of two floats (ties give b, NaN propagates), unlike the builtin ``max``."""
     return a if a > b or a != a else b
 
 
-def _minimum(a: float, b: float) -> float:
+def float_minimum(a: float, b: float) -> float:
     """``np.minimum`` of two floats (ties give b, NaN propagates), unlike the builtin ``min``."""
     return a if a < b or a != a else b
